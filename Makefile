@@ -1,0 +1,41 @@
+# Two commands matter: `make run` (build outputs/ from seeds/) and `make test` (the whole suite).
+# Both set up .venv/ first when it is missing, so a fresh clone needs nothing done by hand.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.setup-done
+PKUSEG := pkuseg==0.0.25
+
+.PHONY: run test setup lint lock clean
+
+run: $(STAMP)
+	$(BIN)/kg build seeds -o outputs
+
+test: $(STAMP)
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/python -m pytest -q
+
+setup: $(STAMP)
+
+# pkuseg's sdist carries the segmenter's `default` model; it compiles against numpy and Cython
+# already in the venv, hence --no-build-isolation. After this nothing is downloaded at run time.
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check pip==26.3 setuptools==80.9.0 wheel==0.48.0
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps $(PKUSEG)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps -e .
+	$(BIN)/python -c "import kg.segment as s; s.check_model()"
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff format --check kg tests benchmarks
+
+lock: $(STAMP)
+	{ head -2 requirements.lock; $(BIN)/python -m pip freeze --exclude-editable | grep -v -E '^(pkuseg|zhgov-kg)=='; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+
+clean:
+	rm -rf $(VENV) outputs/*.ttl outputs/*.html outputs/*.json

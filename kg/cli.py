@@ -1,0 +1,167 @@
+"""The `kg` command: one verb per job, wiring the pipeline stages together.
+
+Exit codes: 0 success (possibly with per-file warnings), 1 an error that stopped the verb
+(a bad query, a missing graph), 2 a usage error, 3 no input document could be used.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from kg import __version__
+from kg.ingest import collect_paths
+from kg.model import ENTITY_TYPES
+from kg.resolve import DEFAULT_BASE_IRI, entity_iri
+
+EXIT_ERROR = 1
+EXIT_NOTHING_BUILT = 3
+
+
+def _err(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Turn Chinese government work reports into a linked-data knowledge graph.
+
+    \b
+    Typical use:
+      kg build seeds/ -o outputs/       build graph.ttl, index.html, build-report.json
+      kg extract report.txt             entity mentions as JSON lines
+      kg query 'SELECT ...'             SPARQL over the built graph
+    """
+
+
+base_iri_option = click.option(
+    "--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI."
+)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write into.",
+)
+@base_iri_option
+def build(paths: tuple[Path, ...], out_dir: Path, base_iri: str) -> None:
+    """Build the graph and views from report files or folders (default: seeds/)."""
+    from kg.pipeline import build as run_build
+
+    started = time.perf_counter()
+    files = collect_paths(paths or [Path("seeds")])
+    if not files:
+        _err("kg build: no report files found in " + ", ".join(map(str, paths or ["seeds"])))
+        sys.exit(EXIT_NOTHING_BUILT)
+    with click.progressbar(
+        length=len(files),
+        label="reports",
+        file=sys.stderr,
+        show_pos=True,
+        item_show_func=lambda p: p.name if p else "",
+    ) as bar:
+        res = run_build(files, out_dir, base_iri, on_done=lambda p: bar.update(1, p))
+    for e in res.errors:
+        _err(f"warning: {e['file']}: {e['error']}")
+    if not res.docs:
+        _err("kg build: nothing could be built: no input document was usable")
+        sys.exit(EXIT_NOTHING_BUILT)
+    per_type = Counter(e.type for e in res.entities)
+    _err(f"documents: {len(res.docs)} built, {len(res.errors)} failed")
+    _err("entities:  " + ", ".join(f"{t} {per_type[t]}" for t in ENTITY_TYPES))
+    _err(f"mentions:  {len(res.mentions)}")
+    _err(f"triples:   {res.triples}")
+    _err(f"warnings:  {len(res.errors)}")
+    _err(f"seconds:   {time.perf_counter() - started:.1f}")
+    _err(f"wrote {out_dir}/graph.ttl, {out_dir}/index.html, {out_dir}/build-report.json")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@base_iri_option
+def extract(paths: tuple[Path, ...], fmt: str, base_iri: str) -> None:
+    """Print entity mentions as JSON lines on stdout (messages go to stderr).
+
+    Each line: doc, type, name, start, end (code-point offsets into the decoded file, end
+    exclusive), iri, sentence offsets and the extractor.
+    """
+    from kg.pipeline import process_all
+
+    files = collect_paths(paths)
+    results, errors = process_all(files)
+    for e in errors:
+        _err(f"warning: {e['file']}: {e['error']}")
+    out = sys.stdout
+    for r in results:
+        code = r.doc.metadata.region_code
+        for m in r.mentions:
+            line = {
+                "doc": m.doc,
+                "type": m.type,
+                "name": m.name,
+                "start": m.start,
+                "end": m.end,
+                "iri": entity_iri(base_iri, m.type, m.name, code),
+                "sentence_start": m.sentence_start,
+                "sentence_end": m.sentence_end,
+                "extractor": m.extractor,
+            }
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    if not results:
+        sys.exit(EXIT_NOTHING_BUILT)
+
+
+@main.command()
+@click.argument("query")
+@click.option(
+    "--graph",
+    "graph_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Any RDF file to query instead of the built graph.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where `kg build` wrote.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+)
+def query(query: str, graph_file: Path | None, out_dir: Path, fmt: str) -> None:
+    """Run a SPARQL query (a string or a .rq file) over the built graph."""
+    from kg.query import QueryError, format_result, load_graph, run_query
+
+    q = Path(query)
+    text = q.read_text(encoding="utf-8") if q.suffix == ".rq" and q.is_file() else query
+    path = graph_file or out_dir / "graph.ttl"
+    if not path.exists():
+        _err(f"kg query: no graph at {path}; run `kg build` first or pass --graph FILE")
+        sys.exit(EXIT_ERROR)
+    try:
+        result = run_query(load_graph(path), text)
+        click.echo(format_result(result, fmt))
+    except QueryError as exc:
+        _err(f"kg query: {exc}")
+        sys.exit(EXIT_ERROR)

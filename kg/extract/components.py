@@ -1,0 +1,416 @@
+"""spaCy pipeline components that propose and select entity candidates.
+
+Each proposer appends `Candidate`s (character offsets into the normalised text) to
+``doc._.kg_candidates``; ``kg_merge`` chooses among overlapping ones and writes the final list
+to ``doc._.kg_entities``. Offsets are characters, not tokens, because gold names often cut
+through pkuseg words; tokens are used where word boundaries help (a name's left edge).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, read_list
+
+if not Doc.has_extension("kg_candidates"):
+    Doc.set_extension("kg_candidates", default=None)
+if not Doc.has_extension("kg_entities"):
+    Doc.set_extension("kg_entities", default=None)
+
+QUOTE_CHARS = "“”\"'‘’「」『』《》"
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·•\-+]")
+_QUANTITY = re.compile(r"^\d+(\.\d+)?(年|月|日|个|家|项|亿|万|%|公里|亩|米|吨|座|条|所|名|人|元)")
+_DAMAGED = re.compile(r"[?�\ufffd]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed entity: [start, end) in the normalised text, its type, name and source."""
+
+    start: int
+    end: int
+    label: str
+    name: str
+    extractor: str
+    nested_ok: bool = False
+
+
+def _candidates(doc: Doc) -> list[Candidate]:
+    if doc._.kg_candidates is None:
+        doc._.kg_candidates = []
+    return doc._.kg_candidates
+
+
+def clean_name(text: str) -> str:
+    """A name as the graph stores it: quotation marks removed, outer whitespace trimmed."""
+    return "".join(c for c in text if c not in QUOTE_CHARS).strip()
+
+
+class TokenEdges:
+    """Token start offsets of a doc, for finding a name's left edge by walking back over words."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.starts = [t.idx for t in doc]
+
+    def token_at(self, char: int) -> int:
+        return max(0, bisect_right(self.starts, char) - 1)
+
+    def walk_left(self, start: int, stop: set[str], max_len: int, end: int) -> int:
+        """Leftmost start of a name whose suffix begins at `start` (exclusive of stop words)."""
+        text = self.doc.text
+        i = self.token_at(start - 1) if start > 0 else 0
+        left = start
+        # the suffix may begin inside a token: that token's head is part of the stem
+        while i >= 0 and start > 0:
+            tok = self.doc[i]
+            t_start = tok.idx
+            piece = text[t_start : min(left, tok.idx + len(tok.text))]
+            if not piece or piece in stop or not all(_NAME_CHAR.match(c) for c in piece):
+                break
+            if _QUANTITY.match(piece) or end - t_start > max_len:
+                break
+            left = t_start
+            i -= 1
+        return left
+
+
+@Language.factory(
+    "kg_places",
+    default_config={
+        "natural_features": "rules/natural_features.txt",
+        "broad_regions": "rules/broad_regions.txt",
+        "short_name_min_level": "county",
+    },
+)
+def make_places(
+    nlp: Language, name: str, natural_features: str, broad_regions: str, short_name_min_level: str
+) -> PlaceMatcher:
+    return PlaceMatcher(name, natural_features, broad_regions, short_name_min_level)
+
+
+class PlaceMatcher:
+    """Places from the administrative-division gazetteer and lists of natural features."""
+
+    LEVELS = ("province", "prefecture", "county", "town")
+
+    def __init__(self, name: str, natural: str, regions: str, short_min: str) -> None:
+        self.name = name
+        gaz = admin_gazetteer()
+        allowed_short = set(self.LEVELS[: self.LEVELS.index(short_min) + 1])
+        names: set[str] = set(read_list(natural)) | set(read_list(regions))
+        for key, divs in gaz.by_name.items():
+            full = any(d.name == key and self._plausible(d) for d in divs)
+            short_ok = any(d.short_name == key and d.level in allowed_short for d in divs)
+            if (full or short_ok) and len(key) >= 2:
+                names.add(key)
+        self.names = names
+        self.lengths = sorted({len(n) for n in names}, reverse=True)
+
+    TOWN_SUFFIXES = ("镇", "乡", "街道", "苏木", "民族乡", "林场", "农场")
+
+    def _plausible(self, d: Division) -> bool:
+        """Town-level rows include units named like parks (化工园区): keep real towns only."""
+        if d.level == "town":
+            return len(d.name) >= 3 and d.name.endswith(self.TOWN_SUFFIXES[:5])
+        return len(d.name) >= 3 or not d.name.endswith(("区", "县"))
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        text = doc.text
+        i = 0
+        n = len(text)
+        while i < n:
+            for length in self.lengths:
+                if i + length <= n and text[i : i + length] in self.names:
+                    out.append(Candidate(i, i + length, "Place", text[i : i + length], self.name))
+                    i += length
+                    break
+            else:
+                i += 1
+        return doc
+
+
+@Language.factory("kg_quoted_programmes", default_config={"rules": "rules/programme.json"})
+def make_quoted(nlp: Language, name: str, rules: str) -> QuotedProgrammes:
+    return QuotedProgrammes(name, json.loads((DATA_DIR / rules).read_text(encoding="utf-8")))
+
+
+class QuotedProgrammes:
+    """Quoted codes and slogans that name programmes, with their head noun when one follows."""
+
+    def __init__(self, name: str, rules: dict) -> None:
+        self.name = name
+        self.rules = rules
+        self.heads = sorted(rules["heads"], key=len, reverse=True)
+        self.cues = sorted(rules["cues_before"], key=len, reverse=True)
+        self.honour_cues = rules["honour_cues_before"]
+        self.honour_after = rules["honour_heads_after"]
+        self.reject = set(rules["reject_chars"])
+        pats = [
+            re.escape(o)
+            + r"([^"
+            + re.escape(o + c)
+            + r"\n]{1,"
+            + str(rules["max_len"])
+            + "})"
+            + re.escape(c)
+            for o, c in rules["quotes"]
+        ]
+        self.pattern = re.compile("|".join(pats))
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        text = doc.text
+        for m in self.pattern.finditer(text):
+            inner_idx = next(g for g in range(1, len(m.groups()) + 1) if m.group(g) is not None)
+            inner = m.group(inner_idx)
+            if (
+                len(inner) < self.rules["min_len"]
+                or self.reject & set(inner)
+                or _DAMAGED.search(inner)
+            ):
+                continue
+            before = text[max(0, m.start() - 6) : m.start()]
+            after = text[m.end() : m.end() + 8]
+            if any(before.endswith(c) for c in self.honour_cues) and (
+                not after
+                or any(after.startswith(h) for h in self.honour_after)
+                or after[0] in "，。、；"
+            ):
+                continue
+            head = next((h for h in self.heads if after.startswith(h)), None)
+            cue = any(before.endswith(c) for c in self.cues)
+            code = any(ch.isdigit() for ch in inner)
+            if not (head or cue or code):
+                continue
+            a, b = m.start(inner_idx), m.end(inner_idx)
+            out.append(Candidate(a, b, "Programme", inner, self.name, nested_ok=True))
+            if head:
+                full_end = m.end() + len(head)
+                full = clean_name(text[m.start() : full_end])
+                out.append(Candidate(m.start(), full_end, "Programme", full, self.name))
+        return doc
+
+
+def _read_suffixes(path: str) -> list[tuple[str, str, int, str]]:
+    """Rows of type, suffix, minimum stem length and the type of a stem named inside (or "")."""
+    rows = []
+    with (DATA_DIR / path).open(encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if not row or row[0].startswith("#"):
+                continue
+            nested = row[3] if len(row) > 3 and not row[3].startswith("#") else ""
+            rows.append((row[0], row[1], int(row[2]), nested))
+    return rows
+
+
+@Language.factory(
+    "kg_suffix_names",
+    default_config={
+        "suffixes": "rules/suffixes.tsv",
+        "stop_words": "rules/stop_words.txt",
+        "generic_modifiers": "rules/generic_modifiers.txt",
+        "max_len": 14,
+    },
+)
+def make_suffix(
+    nlp: Language, name: str, suffixes: str, stop_words: str, generic_modifiers: str, max_len: int
+) -> SuffixNames:
+    names = SuffixNames(name, _read_suffixes(suffixes), set(read_list(stop_words)), max_len)
+    names.generic_modifiers = set(read_list(generic_modifiers))
+    return names
+
+
+class SuffixNames:
+    """Names ending in a type's suffix (…产业园, …二期, …研究院, …药业), left edge by words."""
+
+    def __init__(
+        self, name: str, rows: list[tuple[str, str, int, str]], stop: set[str], max_len: int
+    ) -> None:
+        self.name = name
+        self.stop = stop
+        self.max_len = max_len
+        # longest suffix wins at a position, so 长江大桥 beats 大桥
+        suffixes = sorted({r[1] for r in rows}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(s) for s in suffixes))
+        self.by_suffix: dict[str, tuple[str, int, str]] = {}
+        for label, suffix, min_stem, nested in rows:
+            self.by_suffix.setdefault(suffix, (label, min_stem, nested))
+        self.places = admin_gazetteer().by_name
+        self.generic_modifiers: set[str] = set()
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        edges = TokenEdges(doc)
+        text = doc.text
+        for m in self.pattern.finditer(text):
+            label, min_stem, nested = self.by_suffix[m.group(0)]
+            left = edges.walk_left(m.start(), self.stop, self.max_len, m.end())
+            stem = text[left : m.start()]
+            if (
+                len(stem) < min_stem
+                or stem in self.stop
+                or self._is_generic(edges, left, m.start())
+            ):
+                continue
+            out.append(Candidate(left, m.end(), label, text[left : m.end()], self.name))
+            if nested:
+                inner = self._strip_place_suffix(stem)
+                if 2 <= len(inner) <= 6 and inner not in self.places:
+                    out.append(Candidate(left, left + len(inner), nested, inner, self.name, True))
+        return doc
+
+    def _is_generic(self, edges: TokenEdges, start: int, end: int) -> bool:
+        """A stem of descriptive words only (重大产业…, 优质外资…) names no particular thing."""
+        text = edges.doc.text
+        i = edges.token_at(start)
+        while i < len(edges.doc) and edges.doc[i].idx < end:
+            tok = edges.doc[i]
+            piece = text[max(tok.idx, start) : min(tok.idx + len(tok.text), end)]
+            if piece not in self.generic_modifiers and not _QUANTITY.match(piece):
+                return False
+            i += 1
+        return True
+
+    def _strip_place_suffix(self, stem: str) -> str:
+        """比亚迪常州 → 比亚迪: a company's site is often named company + place."""
+        for k in range(2, len(stem)):
+            if stem[k:] in self.places:
+                return stem[:k]
+        return stem
+
+
+@Language.factory(
+    "kg_enumerations",
+    default_config={
+        "patterns": "rules/enumerations.tsv",
+        "stop_words": "rules/stop_words.txt",
+        "max_item_len": 10,
+    },
+)
+def make_enum(
+    nlp: Language, name: str, patterns: str, stop_words: str, max_item_len: int
+) -> Enumerations:
+    rows = []
+    with (DATA_DIR / patterns).open(encoding="utf-8") as fh:
+        for row in csv.reader(fh, delimiter="\t"):
+            if row and not row[0].startswith("#"):
+                rows.append((row[0], re.compile(row[1])))
+    return Enumerations(name, rows, set(read_list(stop_words)), max_item_len)
+
+
+class Enumerations:
+    """Items of a list closed by 等 + a type noun: 天合光能、星宇车灯等龙头企业."""
+
+    def __init__(
+        self, name: str, rows: list[tuple[str, re.Pattern[str]]], stop: set[str], max_len: int
+    ) -> None:
+        self.name = name
+        self.rows = rows
+        self.stop = stop
+        self.max_len = max_len
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        edges = TokenEdges(doc)
+        text = doc.text
+        for pos in (m.start() for m in re.finditer("等", text)):
+            label = next((lab for lab, rx in self.rows if rx.match(text, pos)), None)
+            if label is None:
+                continue
+            end = pos
+            while end > 0:
+                left = edges.walk_left(end, self.stop, self.max_len, end)
+                item = text[left:end]
+                if 2 <= len(item) <= self.max_len and not _DAMAGED.search(item):
+                    out.append(Candidate(left, end, label, item, self.name))
+                if left == 0 or text[left - 1] != "、":
+                    break
+                end = left - 1
+        return doc
+
+
+@Language.factory("kg_persons", default_config={"rules": "rules/persons.json"})
+def make_persons(nlp: Language, name: str, rules: str) -> Persons:
+    return Persons(name, json.loads((DATA_DIR / rules).read_text(encoding="utf-8")))
+
+
+class Persons:
+    """Personal names after an office title (signature lines) or before 同志."""
+
+    def __init__(self, name: str, rules: dict) -> None:
+        self.name = name
+        surnames = re.escape(rules["surnames"])
+        titles = "|".join(sorted(map(re.escape, rules["titles"]), key=len, reverse=True))
+        after = "|".join(map(re.escape, rules["after_name"]))
+        self.patterns = [
+            re.compile(
+                rf"(?:{titles})[ \u3000]+([{surnames}][\u4e00-\u9fff]{{1,2}})(?=[\s，。、]|$)"
+            ),
+            re.compile(rf"(?<![\u4e00-\u9fff])([{surnames}][\u4e00-\u9fff]{{1,2}})(?={after})"),
+        ]
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        for rx in self.patterns:
+            for m in rx.finditer(doc.text):
+                out.append(Candidate(m.start(1), m.end(1), "Person", m.group(1), self.name))
+        return doc
+
+
+@Language.factory(
+    "kg_merge",
+    default_config={"generic_phrases": "rules/generic_phrases.txt", "priorities": []},
+)
+def make_merge(nlp: Language, name: str, generic_phrases: str, priorities: list[str]) -> Merge:
+    return Merge(name, set(read_list(generic_phrases)), priorities)
+
+
+class Merge:
+    """Choose among overlapping candidates: longer spans first, then component priority.
+
+    Candidates marked nested_ok (a quoted code inside its full form) are kept alongside the
+    span that contains them; generic category phrases are dropped whatever proposed them.
+    """
+
+    def __init__(self, name: str, generic: set[str], priorities: list[str]) -> None:
+        self.name = name
+        self.generic = generic
+        self.rank = {p: i for i, p in enumerate(priorities)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        cands = [
+            c
+            for c in (doc._.kg_candidates or [])
+            if c.name
+            and c.name not in self.generic
+            and not _DAMAGED.search(c.name)
+            and len(c.name) >= 2
+        ]
+        order = sorted(
+            cands,
+            key=lambda c: (-(c.end - c.start), self.rank.get(c.extractor, 99), c.start, c.label),
+        )
+        taken = [False] * (len(doc.text) + 1)
+        chosen: list[Candidate] = []
+        seen: set[tuple[int, int, str]] = set()
+        for c in order:
+            key = (c.start, c.end, c.label)
+            if key in seen:
+                continue
+            if c.nested_ok or not any(taken[c.start : c.end]):
+                chosen.append(c)
+                seen.add(key)
+                if not c.nested_ok:
+                    for i in range(c.start, c.end):
+                        taken[i] = True
+        doc._.kg_entities = sorted(chosen, key=lambda c: (c.start, c.end, c.label))
+        return doc

@@ -1,0 +1,74 @@
+"""Assemble the extraction pipeline from config.cfg and turn its output into Mentions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.lang.zh import Chinese
+from spacy.language import Language
+
+from kg import __version__
+from kg.extract import components  # noqa: F401 - registers the factories
+from kg.extract.components import Candidate
+from kg.model import ENTITY_TYPES, Mention, NormalizedDocument
+from kg.segment import pkuseg_model_dir
+
+CONFIG_PATH = Path(__file__).with_name("config.cfg")
+EXTRACTOR_VERSION = f"kg-extract/{__version__}"
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+
+
+@lru_cache(maxsize=1)
+def load_pipeline() -> Language:
+    """The extraction pipeline, loaded once per process (the segmenter takes seconds)."""
+    config = spacy.util.load_config(CONFIG_PATH)
+    nlp = Chinese.from_config(config)
+    nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
+    return nlp
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of the normalised text (split at 。！？； and line breaks)."""
+    return [m.span() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def extract_candidates(doc: NormalizedDocument) -> list[Candidate]:
+    """Run the spaCy pipeline over one normalised document."""
+    nlp = load_pipeline()
+    nlp.max_length = max(nlp.max_length, len(doc.text) + 1)
+    return list(nlp(doc.text)._.kg_entities or [])
+
+
+def extract_mentions(doc: NormalizedDocument) -> list[Mention]:
+    """Entity mentions of one document with raw offsets and the sentence that quotes them."""
+    sents = sentence_spans(doc.text)
+    starts = [s for s, _ in sents]
+    out: list[Mention] = []
+    from bisect import bisect_right
+
+    for c in extract_candidates(doc):
+        if c.label not in ENTITY_TYPES:
+            continue
+        a, b = doc.raw_span(c.start, c.end)
+        k = max(0, bisect_right(starts, c.start) - 1)
+        s_start, s_end = sents[k] if sents else (c.start, c.end)
+        sa, _ = doc.raw_span(s_start, s_end)
+        _, sb = doc.raw_span(s_start, max(s_end, c.end))
+        out.append(
+            Mention(
+                doc=doc.name,
+                type=c.label,
+                name=c.name,
+                start=a,
+                end=b,
+                norm_start=c.start,
+                norm_end=c.end,
+                sentence_start=sa,
+                sentence_end=sb,
+                extractor=f"{EXTRACTOR_VERSION}#{c.extractor}",
+            )
+        )
+    return out

@@ -1,0 +1,117 @@
+"""Stage 1: read report files and decode them to text.
+
+Reports arrive in many encodings; the decoded text (BOM dropped, line endings untouched) is
+the coordinate system for every offset the tool reports, so decoding happens exactly once here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from kg.model import RawDocument
+
+TEXT_SUFFIXES = (".txt", ".text", ".md")
+DEFAULT_MAX_BYTES = 20_000_000
+
+
+class IngestError(Exception):
+    """A file that cannot be turned into text; the message names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+def collect_paths(inputs: Iterable[str | Path]) -> list[Path]:
+    """Expand files and folders into a sorted list of report files (folders: *.txt)."""
+    found: list[Path] = []
+    for item in inputs:
+        p = Path(item)
+        if p.is_dir():
+            found.extend(sorted(q for q in p.rglob("*") if q.is_file() and _is_report_name(q)))
+        else:
+            found.append(p)
+    unique: dict[str, Path] = {}
+    for p in found:
+        unique.setdefault(str(p), p)
+    return sorted(unique.values(), key=lambda q: (q.name, str(q)))
+
+
+def _is_report_name(p: Path) -> bool:
+    return p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
+
+
+def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
+    """Decode report bytes, returning (text, encoding name); raise IngestError if impossible."""
+    if not data.strip():
+        raise IngestError(path, "empty file: no text to read")
+    for bom, enc in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise IngestError(
+                    path, f"starts with a {enc} BOM but does not decode: {exc}"
+                ) from exc
+            return text.lstrip("\ufeff"), enc
+    if b"\x00" in data[:4096] or data[:5] == b"%PDF-":
+        raise IngestError(path, "binary or unsupported file (not a text report)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates: dict[str, str] = {}
+    for enc in ("gb18030", "big5"):
+        try:
+            candidates[enc] = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    if not candidates:
+        raise IngestError(path, "undecodable: not UTF-8, UTF-16, GB18030/GBK or Big5")
+    if len(candidates) == 1:
+        enc, text = next(iter(candidates.items()))
+        return text, enc
+    best = from_bytes(data, cp_isolation=list(candidates)).best()
+    enc = "gb18030" if best is None else _canonical(best.encoding)
+    return candidates.get(enc, candidates["gb18030"]), enc
+
+
+def _canonical(name: str) -> str:
+    name = name.lower().replace("_", "")
+    if name in {"big5", "big5hkscs", "cp950"}:
+        return "big5"
+    return "gb18030"
+
+
+def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+    """Read one report file; IngestError names the file when it cannot be used."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise IngestError(p, f"too large: {size} bytes exceeds the limit of {max_bytes}")
+        data = p.read_bytes()
+    except FileNotFoundError as exc:
+        raise IngestError(p, "file not found") from exc
+    except IsADirectoryError as exc:
+        raise IngestError(p, "is a directory, not a report file") from exc
+    except PermissionError as exc:
+        raise IngestError(p, "permission denied") from exc
+    text, encoding = decode_bytes(data, p)
+    return RawDocument(
+        path=str(p),
+        name=p.name,
+        text=text,
+        encoding=encoding,
+        sha256=hashlib.sha256(data).hexdigest(),
+    )

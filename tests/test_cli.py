@@ -1,0 +1,170 @@
+"""The `kg` command end to end: build, extract (the scoring contract) and query."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg.cli import main
+from kg.rdf import KGO
+from tests.conftest import ROOT, SEED_FILES
+
+KG = str(Path(sys.executable).with_name("kg"))
+
+
+def test_build_writes_graph_view_and_report(built_seeds):
+    out, res = built_seeds
+    for name in ("graph.ttl", "graph.nt", "index.html", "build-report.json"):
+        assert (out / name).is_file(), name
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    assert len(g) == res.triples
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    assert report["totals"]["documents"] == 5
+    assert {d["file"] for d in report["documents"]} == {p.name for p in SEED_FILES}
+
+
+def test_graph_has_main_types_from_every_seed(built_seeds):
+    out, _ = built_seeds
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    for path in SEED_FILES:
+        q = """SELECT DISTINCT ?type WHERE {
+                 ?m kgo:inReport ?r ; kgo:mentionOf ?e .
+                 ?r dcterms:identifier ?doc . ?e a ?type }"""
+        types = {
+            str(row.type).rsplit("#", 1)[-1]
+            for row in g.query(
+                q.replace("?doc", f'"{path.name}"'),
+                initNs={"kgo": KGO, "dcterms": URIRef("http://purl.org/dc/terms/")},
+            )
+        }
+        assert {"Enterprise", "Project", "Programme", "Place"} <= types, path.name
+
+
+def test_every_mention_quotes_the_raw_text_at_its_offsets(built_seeds):
+    out, _ = built_seeds
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    raws = {p.name: p.read_text(encoding="utf-8") for p in SEED_FILES}
+    q = """SELECT ?doc ?s ?e ?exact WHERE { ?m a kgo:Mention ; kgo:inReport ?r ; oa:start ?s ;
+             oa:end ?e ; oa:exact ?exact . ?r dcterms:identifier ?doc }"""
+    rows = list(
+        g.query(
+            q,
+            initNs={
+                "kgo": KGO,
+                "oa": URIRef("http://www.w3.org/ns/oa#"),
+                "dcterms": URIRef("http://purl.org/dc/terms/"),
+            },
+        )
+    )
+    assert rows
+    for doc, s, e, exact in rows:
+        assert raws[str(doc)][int(s) : int(e)] == str(exact)
+
+
+def test_build_twice_gives_identical_graph(tmp_path, built_seeds):
+    first, _ = built_seeds
+    out = tmp_path / "again"
+    result = CliRunner().invoke(main, ["build", *map(str, SEED_FILES), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    for name in ("graph.ttl", "graph.nt", "build-report.json", "index.html"):
+        assert (out / name).read_bytes() == (first / name).read_bytes(), name
+
+
+def test_build_summary_goes_to_stderr(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(SEED_FILES[1]), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0
+    assert "documents: 1 built" in result.stderr
+    assert "triples:" in result.stderr and "seconds:" in result.stderr
+
+
+def test_build_goes_on_past_a_bad_file_and_fails_only_when_nothing_built(tmp_path):
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\x00\x01\x02binary")
+    ok = CliRunner().invoke(
+        main, ["build", str(bad), str(SEED_FILES[1]), "-o", str(tmp_path / "o")]
+    )
+    assert ok.exit_code == 0
+    assert "broken.txt" in ok.stderr
+    none = CliRunner().invoke(main, ["build", str(bad), "-o", str(tmp_path / "o2")])
+    assert none.exit_code == 3
+    assert not (tmp_path / "o2").exists()
+
+
+def test_extract_prints_only_json_lines_on_stdout():
+    seed = SEED_FILES[1]
+    proc = subprocess.run(
+        [KG, "extract", str(seed), "--format", "jsonl"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    raw = seed.read_text(encoding="utf-8")
+    lines = proc.stdout.splitlines()
+    assert lines
+    for line in lines:
+        obj = json.loads(line)
+        assert {"doc", "type", "name", "start", "end", "iri"} <= obj.keys()
+        assert obj["doc"] == seed.name
+        assert (
+            raw[obj["start"] : obj["end"]].strip("“”") == obj["name"]
+            or "”" in raw[obj["start"] : obj["end"]]
+        )
+        assert obj["iri"].startswith("https://w3id.org/zhgov-kg/id/")
+
+
+def test_extract_iri_is_the_iri_build_gives(built_seeds):
+    out, _ = built_seeds
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    result = CliRunner().invoke(main, ["extract", str(SEED_FILES[1])])
+    for line in result.stdout.splitlines()[:50]:
+        obj = json.loads(line)
+        assert (URIRef(obj["iri"]), RDF.type, KGO[obj["type"]]) in g
+
+
+def test_query_json_follows_sparql_results_format(built_seeds):
+    out, _ = built_seeds
+    q = "SELECT ?e ?name WHERE { ?e a kgo:Enterprise ; rdfs:label ?name } ORDER BY ?name LIMIT 5"
+    result = CliRunner().invoke(main, ["query", q, "-o", str(out), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["head"]["vars"] == ["e", "name"]
+    assert len(data["results"]["bindings"]) == 5
+    assert data["results"]["bindings"][0]["name"]["xml:lang"] == "zh"
+
+
+def test_query_ask_and_table_and_bad_syntax(built_seeds, tmp_path):
+    out, _ = built_seeds
+    ask = CliRunner().invoke(
+        main, ["query", "ASK { ?s a kgo:Report }", "-o", str(out), "--format", "json"]
+    )
+    assert json.loads(ask.stdout) == {"head": {}, "boolean": True}
+    rq = tmp_path / "q.rq"
+    rq.write_text(
+        "PREFIX kgo: <https://w3id.org/zhgov-kg/ontology#>\n"
+        "SELECT (COUNT(?r) AS ?n) WHERE { ?r a kgo:Report }",
+        encoding="utf-8",
+    )
+    table = CliRunner().invoke(main, ["query", str(rq), "--graph", str(out / "graph.ttl")])
+    assert table.exit_code == 0
+    assert table.stdout.splitlines()[2].strip() == "5"
+    bad = CliRunner().invoke(main, ["query", "SELEC nonsense", "-o", str(out)])
+    assert bad.exit_code == 1
+    assert "kg query:" in bad.stderr
+
+
+def test_index_html_loads_nothing_from_the_network(built_seeds):
+    out, _ = built_seeds
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert (
+        "http://" not in html.replace("http://www.w3.org", "")
+        and "https://" not in html.split('<script id="graph-data"')[0]
+    )
+    assert 'src="assets/vis-network.min.js"' in html
+    assert (out / "assets" / "vis-network.min.js").stat().st_size > 100_000

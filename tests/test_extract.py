@@ -1,0 +1,59 @@
+import json
+
+import pytest
+
+from kg.extract.components import clean_name
+from kg.normalize import normalize_text
+from tests.conftest import SEED_FILES
+
+REQUIRED_001 = {
+    ("Enterprise", "天合光能"),
+    ("Enterprise", "比亚迪"),
+    ("Programme", "1115"),
+    ("Programme", "精网微格"),
+    ("Place", "新北区"),
+}
+
+
+def _pairs(result):
+    return {(m.type, m.name) for m in result.mentions}
+
+
+def test_seed_001_finds_the_named_entities_with_their_types(seed_results):
+    assert _pairs(seed_results["001_f922f5036d7b17ae.txt"]) >= REQUIRED_001
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_raw_offsets_give_the_mention_as_written(seed_results, path):
+    res = seed_results[path.name]
+    raw = res.doc.raw
+    assert res.mentions
+    for m in res.mentions:
+        written = raw[m.start : m.end]
+        # the name is the written text after normalisation, without quotation marks
+        assert clean_name(normalize_text(written)[0].text) == m.name, (m, written)
+        assert m.sentence_start <= m.start and m.end <= m.sentence_end
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
+def test_every_seed_yields_the_main_entity_types(seed_results, path):
+    types = {m.type for m in seed_results[path.name].mentions}
+    assert {"Enterprise", "Project", "Programme", "Place"} <= types
+
+
+def test_generic_phrases_are_not_entities(seed_results):
+    names = {m.name for r in seed_results.values() for m in r.mentions}
+    assert not names & {"龙头企业", "重大项目", "高新技术企业", "专精特新企业", "城中村改造"}
+
+
+def test_seed_003_names_are_simplified_and_free_of_pinyin(seed_results):
+    res = seed_results["003_53552639d16f1286.txt"]
+    names = {m.name for m in res.mentions}
+    assert "天宁区" in names
+    assert not any("(" in n and any("a" <= c <= "z" for c in n) for n in names)
+    assert not any(c in n for n in names for c in "區報際?")
+
+
+def test_mentions_serialise_as_json(seed_results):
+    m = seed_results["001_f922f5036d7b17ae.txt"].mentions[0]
+    assert json.loads(json.dumps(vars(m), ensure_ascii=False))["doc"] == "001_f922f5036d7b17ae.txt"
