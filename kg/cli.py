@@ -165,3 +165,49 @@ def query(query: str, graph_file: Path | None, out_dir: Path, fmt: str) -> None:
     except QueryError as exc:
         _err(f"kg query: {exc}")
         sys.exit(EXIT_ERROR)
+
+
+DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")
+
+
+@main.command("eval")
+@click.argument(
+    "gold_files",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--docs",
+    "doc_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Files or folders holding the gold's documents "
+    "(default: seeds/ and ../shared/corpus/provinces-2026/).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+def eval_(gold_files: tuple[Path, ...], doc_paths: tuple[Path, ...], as_json: bool) -> None:
+    """Score extraction against gold JSONL files: per type P/R/F1, exact and relaxed.
+
+    The last line is `micro-F1 exact X relaxed Y`.
+    """
+    from kg.evaluate import evaluate, find_documents, format_table, read_gold
+    from kg.pipeline import process_all
+
+    try:
+        gold = read_gold(gold_files)
+    except ValueError as exc:
+        _err(f"kg eval: {exc}")
+        sys.exit(EXIT_ERROR)
+    search = [Path(p) for p in (doc_paths or DEFAULT_DOC_DIRS)]
+    docs = find_documents(gold, search)
+    missing = sorted(set(gold) - set(docs))
+    if missing:
+        _err("kg eval: documents not found (use --docs): " + ", ".join(missing))
+        sys.exit(EXIT_ERROR)
+    results, errors = process_all([docs[name] for name in sorted(docs)])
+    for e in errors:
+        _err(f"warning: {e['file']}: {e['error']}")
+    predictions = {r.doc.name: {(m.type, m.name) for m in r.mentions} for r in results}
+    scores = evaluate(predictions, gold)
+    click.echo(json.dumps(scores, ensure_ascii=False) if as_json else format_table(scores))

@@ -67,7 +67,8 @@ def build_network(
             shape="box",
             x=round(x * scale, 2),
             y=round(y * scale, 2),
-            group="Report",
+            kgType="Report",
+            font={"color": "#ffffff"},
         )
     for e in top:
         x, y = pos.get(e.iri, (0.0, 0.0))
@@ -79,7 +80,7 @@ def build_network(
             size=8 + min(30, 2 * counts[e.iri]),
             x=round(x * scale, 2),
             y=round(y * scale, 2),
-            group=e.type,
+            kgType=e.type,
         )
     # pyvis's add_edge scans every edge for duplicates; the edges here are unique by construction
     for e in top:
