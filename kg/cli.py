@@ -43,6 +43,24 @@ def main() -> None:
 base_iri_option = click.option(
     "--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI."
 )
+manifest_option = click.option(
+    "--manifest",
+    "manifest_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TSV with columns file, region, year, title, date, source_url: completes or "
+    "overrides the metadata read from each report's text.",
+)
+
+
+def _manifest(path: Path | None) -> dict[str, dict[str, str]] | None:
+    if path is None:
+        return None
+    from kg.metadata import read_manifest
+
+    try:
+        return read_manifest(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise click.UsageError(f"bad manifest: {exc}") from exc
 
 
 @main.command()
@@ -57,10 +75,14 @@ base_iri_option = click.option(
     help="Directory to write into.",
 )
 @base_iri_option
-def build(paths: tuple[Path, ...], out_dir: Path, base_iri: str) -> None:
+@manifest_option
+def build(
+    paths: tuple[Path, ...], out_dir: Path, base_iri: str, manifest_file: Path | None
+) -> None:
     """Build the graph and views from report files or folders (default: seeds/)."""
     from kg.pipeline import build as run_build
 
+    manifest = _manifest(manifest_file)
     started = time.perf_counter()
     files = collect_paths(paths or [Path("seeds")])
     if not files:
@@ -73,7 +95,9 @@ def build(paths: tuple[Path, ...], out_dir: Path, base_iri: str) -> None:
         show_pos=True,
         item_show_func=lambda p: p.name if p else "",
     ) as bar:
-        res = run_build(files, out_dir, base_iri, on_done=lambda p: bar.update(1, p))
+        res = run_build(
+            files, out_dir, base_iri, on_done=lambda p: bar.update(1, p), manifest=manifest
+        )
     for e in res.errors:
         _err(f"warning: {e['file']}: {e['error']}")
     if not res.docs:
@@ -93,7 +117,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, base_iri: str) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @base_iri_option
-def extract(paths: tuple[Path, ...], fmt: str, base_iri: str) -> None:
+@manifest_option
+def extract(paths: tuple[Path, ...], fmt: str, base_iri: str, manifest_file: Path | None) -> None:
     """Print entity mentions as JSON lines on stdout (messages go to stderr).
 
     Each line: doc, type, name, start, end (code-point offsets into the decoded file, end
@@ -102,7 +127,7 @@ def extract(paths: tuple[Path, ...], fmt: str, base_iri: str) -> None:
     from kg.pipeline import process_all
 
     files = collect_paths(paths)
-    results, errors = process_all(files)
+    results, errors = process_all(files, manifest=_manifest(manifest_file))
     for e in errors:
         _err(f"warning: {e['file']}: {e['error']}")
     out = sys.stdout
@@ -122,6 +147,61 @@ def extract(paths: tuple[Path, ...], fmt: str, base_iri: str) -> None:
             }
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
     if not results:
+        sys.exit(EXIT_NOTHING_BUILT)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--report", is_flag=True, help="Print the quality report instead of the normalised text."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="With --report: readable lines, or one JSON object per file.",
+)
+@manifest_option
+def normalize(paths: tuple[Path, ...], report: bool, fmt: str, manifest_file: Path | None) -> None:
+    """Print the normalised text that extraction sees, or each file's quality report.
+
+    \b
+    The report counts what normalisation did: encoding, traditional characters converted,
+    pinyin annotations removed, mojibake repaired, damaged share, repeated paragraphs and
+    page furniture removed, lines joined, sections and glossary entries found, metadata.
+    """
+    from kg.ingest import IngestError
+    from kg.pipeline import normalize_path
+
+    manifest = _manifest(manifest_file)
+    files = collect_paths(paths)
+    done = 0
+    for path in files:
+        try:
+            doc = normalize_path(path, manifest)
+        except IngestError as exc:
+            _err(f"warning: {exc}")
+            continue
+        done += 1
+        if not report:
+            if len(files) > 1:
+                sys.stdout.write(f"==> {path} <==\n")
+            sys.stdout.write(doc.text)
+            continue
+        data = {
+            **doc.quality,
+            "metadata": {k: v for k, v in vars(doc.metadata).items() if v is not None},
+        }
+        if fmt == "json":
+            click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
+        else:
+            click.echo(f"== {path}")
+            for key, value in data.items():
+                if key != "file":
+                    click.echo(f"  {key}: {json.dumps(value, ensure_ascii=False)}")
+    if not done:
         sys.exit(EXIT_NOTHING_BUILT)
 
 

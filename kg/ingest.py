@@ -16,6 +16,9 @@ from charset_normalizer import from_bytes
 from kg.model import RawDocument
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+PDF_SUFFIXES = (".pdf",)
+REPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES
 DEFAULT_MAX_BYTES = 20_000_000
 
 
@@ -29,7 +32,7 @@ class IngestError(Exception):
 
 
 def collect_paths(inputs: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into a sorted list of report files (folders: *.txt)."""
+    """Expand files and folders into a sorted list of report files (text, HTML, PDF)."""
     found: list[Path] = []
     for item in inputs:
         p = Path(item)
@@ -44,7 +47,7 @@ def collect_paths(inputs: Iterable[str | Path]) -> list[Path]:
 
 
 def _is_report_name(p: Path) -> bool:
-    return p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
+    return p.suffix.lower() in REPORT_SUFFIXES and not p.name.startswith(".")
 
 
 def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
@@ -64,8 +67,8 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
                     path, f"starts with a {enc} BOM but does not decode: {exc}"
                 ) from exc
             return text.lstrip("\ufeff"), enc
-    if b"\x00" in data[:4096] or data[:5] == b"%PDF-":
-        raise IngestError(path, "binary or unsupported file (not a text report)")
+    if b"\x00" in data[:4096]:
+        raise IngestError(path, "binary or unsupported file (not a text, HTML or PDF report)")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -107,11 +110,30 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDo
         raise IngestError(p, "is a directory, not a report file") from exc
     except PermissionError as exc:
         raise IngestError(p, "permission denied") from exc
-    text, encoding = decode_bytes(data, p)
+    suffix = p.suffix.lower()
+    if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
+        from kg.formats import pdf_to_text
+
+        text, encoding, fmt = pdf_to_text(data, p), "pdf-text-layer", "pdf"
+    elif suffix in HTML_SUFFIXES:
+        from kg.formats import html_charset, html_to_text
+
+        declared = html_charset(data)
+        try:
+            if not declared:
+                raise LookupError("no declared charset")
+            page, encoding = data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            page, encoding = decode_bytes(data, p)
+        text, fmt = html_to_text(page, p), "html"
+    else:
+        text, encoding = decode_bytes(data, p)
+        fmt = "text"
     return RawDocument(
         path=str(p),
         name=p.name,
         text=text,
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
+        source_format=fmt,
     )

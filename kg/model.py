@@ -18,13 +18,18 @@ ENTITY_TYPES: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class RawDocument:
-    """A report as decoded from its file: BOM dropped, line endings untouched."""
+    """A report as decoded from its file: BOM dropped, line endings untouched.
+
+    For HTML and PDF input, `text` is the text extracted from the page or the PDF's text
+    layer; offsets and quotes refer to it.
+    """
 
     path: str
     name: str
     text: str
     encoding: str
     sha256: str
+    source_format: str = "text"  # text, html or pdf
 
 
 @dataclass(frozen=True)
@@ -34,12 +39,43 @@ class DocMetadata:
     title: str | None = None
     region: str | None = None
     region_code: str | None = None
-    region_level: str | None = None
+    region_level: str | None = None  # province, city, district or county
     kind: str | None = None
-    date: str | None = None
+    meeting: str | None = None
+    congress: str | None = None  # 第十六届
+    session: str | None = None  # 第五次会议
+    date: str | None = None  # delivery date, ISO
+    speaker: str | None = None
+    speaker_office: str | None = None
     year_reviewed: int | None = None
     year_planned: int | None = None
-    speaker: str | None = None
+    source_url: str | None = None  # from a manifest
+    issued: str | None = None  # publication date, from a manifest
+
+
+@dataclass
+class Section:
+    """A numbered part of a report (一、 / （一） / 1． / 一是), or its glossary (level 0)."""
+
+    level: int
+    marker: str
+    title: str
+    start: int  # offsets into the normalised text
+    end: int
+    kind: str = "section"
+    children: list[Section] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One term defined in a report's glossary (名词解释)."""
+
+    term: str
+    definition: str
+    start: int
+    end: int
+    term_start: int
+    term_end: int
 
 
 @dataclass
@@ -55,6 +91,9 @@ class NormalizedDocument:
     encoding: str = "utf-8"
     quality: dict[str, object] = field(default_factory=dict)
     metadata: DocMetadata = field(default_factory=DocMetadata)
+    sections: list[Section] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
+    source_format: str = "text"
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span [start, end) to the raw span it was made from."""

@@ -11,6 +11,7 @@ from kg import __version__
 from kg.export import atomic_output_dir, write_graph_files, write_json
 from kg.extract import extract_mentions
 from kg.ingest import IngestError, read_document
+from kg.metadata import manifest_metadata
 from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
 from kg.rdf import build_dataset
@@ -35,21 +36,33 @@ class BuildResult:
     triples: int = 0
 
 
-def process_document(path: Path) -> DocResult:
+Manifest = dict[str, dict[str, str]]
+
+
+def normalize_path(path: Path, manifest: Manifest | None = None) -> NormalizedDocument:
+    """Ingest and normalise one report; a manifest row for its file name overrides metadata."""
+    raw = read_document(path)
+    row = (manifest or {}).get(path.name)
+    return normalize_document(raw, manifest_metadata(row) if row else None)
+
+
+def process_document(path: Path, manifest: Manifest | None = None) -> DocResult:
     """Ingest, normalise and extract one report (raises IngestError for unusable input)."""
-    doc = normalize_document(read_document(path))
+    doc = normalize_path(path, manifest)
     return DocResult(doc, extract_mentions(doc))
 
 
 def process_all(
-    paths: Iterable[Path], on_done: Callable[[Path], None] | None = None
+    paths: Iterable[Path],
+    on_done: Callable[[Path], None] | None = None,
+    manifest: Manifest | None = None,
 ) -> tuple[list[DocResult], list[dict[str, str]]]:
     """Run the per-document stages; a bad file is reported and the others go on."""
     results: list[DocResult] = []
     errors: list[dict[str, str]] = []
     for p in paths:
         try:
-            results.append(process_document(p))
+            results.append(process_document(p, manifest))
         except IngestError as exc:
             errors.append({"file": str(p), "error": exc.reason})
         finally:
@@ -67,9 +80,10 @@ def build(
     out_dir: Path,
     base: str = DEFAULT_BASE_IRI,
     on_done: Callable[[Path], None] | None = None,
+    manifest: Manifest | None = None,
 ) -> BuildResult:
     """Build every output for the given reports into out_dir (swapped in atomically)."""
-    results, errors = process_all(paths, on_done)
+    results, errors = process_all(paths, on_done, manifest)
     res = BuildResult(errors=errors)
     res.docs = [r.doc for r in results]
     res.mentions = [m for r in results for m in r.mentions]

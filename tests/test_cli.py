@@ -168,3 +168,51 @@ def test_index_html_loads_nothing_from_the_network(built_seeds):
     )
     assert 'src="assets/vis-network.min.js"' in html
     assert (out / "assets" / "vis-network.min.js").stat().st_size > 100_000
+
+
+def test_normalize_prints_exactly_what_extraction_sees():
+    from kg.ingest import read_document
+    from kg.normalize import normalize_document
+
+    path = next(p for p in SEED_FILES if p.name.startswith("003"))
+    r = CliRunner().invoke(main, ["normalize", str(path)])
+    assert r.exit_code == 0
+    assert r.stdout == normalize_document(read_document(path)).text
+
+
+def test_normalize_report_json_is_one_object_per_file():
+    r = CliRunner().invoke(main, ["normalize", "--report", "--format", "json", "seeds"])
+    assert r.exit_code == 0
+    lines = r.stdout.splitlines()
+    assert len(lines) == len(SEED_FILES)
+    reports = {d["file"]: d for d in map(json.loads, lines)}
+    q3 = next(v for k, v in reports.items() if k.startswith("003"))
+    assert q3["traditional_converted_chars"] > 1000 and q3["damaged_share"] > 0
+    q4 = next(v for k, v in reports.items() if k.startswith("004"))
+    assert q4["repeated_paragraphs_removed"] >= 5
+    for key in ("encoding", "pinyin_annotations_removed", "mojibake_chars_repaired",
+                "boilerplate_lines_removed", "broken_lines_joined", "metadata"):  # fmt: skip
+        assert key in q3
+
+
+def test_build_report_carries_the_quality_reports(built_seeds):
+    out, _ = built_seeds
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    doc3 = next(d for d in report["documents"] if d["file"].startswith("003"))
+    assert doc3["quality"]["damaged_fragments"] > 0
+    assert doc3["metadata"]["region_code"] == "320402"
+
+
+def test_manifest_overrides_metadata_in_build(tmp_path):
+    manifest = tmp_path / "m.tsv"
+    seed = next(p for p in SEED_FILES if p.name.startswith("004"))
+    manifest.write_text(
+        f"file\tregion\tyear\ttitle\tdate\tsource_url\n{seed.name}\t常州市\t2024\t"
+        "2024年常州市政府工作报告\t2024-01-10\thttps://www.changzhou.gov.cn/r2024\n",
+        encoding="utf-8",
+    )
+    r = CliRunner().invoke(main, ["normalize", "--report", "--format", "json",
+                                  "--manifest", str(manifest), str(seed)])  # fmt: skip
+    md = json.loads(r.stdout)["metadata"]
+    assert md["date"] == "2024-01-10" and md["source_url"].endswith("r2024")
+    assert md["title"] == "2024年常州市政府工作报告"
