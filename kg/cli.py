@@ -76,8 +76,25 @@ def _manifest(path: Path | None) -> dict[str, dict[str, str]] | None:
 )
 @base_iri_option
 @manifest_option
+@click.option(
+    "--validate/--no-validate",
+    default=True,
+    show_default=True,
+    help="Check each report's graph against ontology/shapes.ttl (SHACL).",
+)
+@click.option(
+    "--license",
+    "license_iri",
+    default=None,
+    help="Licence IRI of the built data, for void.ttl (default CC BY 4.0).",
+)
 def build(
-    paths: tuple[Path, ...], out_dir: Path, base_iri: str, manifest_file: Path | None
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    base_iri: str,
+    manifest_file: Path | None,
+    validate: bool,
+    license_iri: str | None,
 ) -> None:
     """Build the graph and views from report files or folders (default: seeds/)."""
     from kg.pipeline import build as run_build
@@ -96,7 +113,13 @@ def build(
         item_show_func=lambda p: p.name if p else "",
     ) as bar:
         res = run_build(
-            files, out_dir, base_iri, on_done=lambda p: bar.update(1, p), manifest=manifest
+            files,
+            out_dir,
+            base_iri,
+            on_done=lambda p: bar.update(1, p),
+            manifest=manifest,
+            validate=validate,
+            license=license_iri,
         )
     for e in res.errors:
         _err(f"warning: {e['file']}: {e['error']}")
@@ -108,6 +131,9 @@ def build(
     _err("entities:  " + ", ".join(f"{t} {per_type[t]}" for t in ENTITY_TYPES))
     _err(f"mentions:  {len(res.mentions)}")
     _err(f"triples:   {res.triples}")
+    if res.validation:
+        bad = sum(int(v["violations"]) for v in res.validation.values())  # type: ignore[call-overload]
+        _err(f"shacl:     {len(res.validation)} report graphs, {bad} violations")
     _err(f"warnings:  {len(res.errors)}")
     _err(f"seconds:   {time.perf_counter() - started:.1f}")
     _err(f"wrote {out_dir}/graph.ttl, {out_dir}/index.html, {out_dir}/build-report.json")
@@ -247,6 +273,44 @@ def query(query: str, graph_file: Path | None, out_dir: Path, fmt: str) -> None:
         sys.exit(EXIT_ERROR)
 
 
+@main.command()
+@click.argument(
+    "graph_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where `kg build` wrote (used when no file is given).",
+)
+@click.option("--limit", default=50, show_default=True, help="Most violations to print.")
+def validate(graph_files: tuple[Path, ...], out_dir: Path, limit: int) -> None:
+    """Validate RDF files (default: the built graph) against ontology/shapes.ttl.
+
+    Prints each violation with its focus node, shape and message; exits 1 when any.
+    """
+    from kg.query import load_graph
+    from kg.validate import validate_graph
+
+    files = list(graph_files) or [out_dir / "graph.ttl"]
+    failed = False
+    for path in files:
+        if not path.exists():
+            _err(f"kg validate: no graph at {path}; run `kg build` first or pass a file")
+            sys.exit(EXIT_ERROR)
+        result = validate_graph(load_graph(path))
+        click.echo(f"{path}: {'conforms' if result.conforms else 'does not conform'}, "
+                   f"{len(result.violations)} violations")  # fmt: skip
+        for v in result.violations[:limit]:
+            click.echo(f"  {v}")
+        failed = failed or not result.conforms
+    if failed:
+        sys.exit(EXIT_ERROR)
+
+
 DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")
 
 
@@ -291,3 +355,7 @@ def eval_(gold_files: tuple[Path, ...], doc_paths: tuple[Path, ...], as_json: bo
     predictions = {r.doc.name: {(m.type, m.name) for m in r.mentions} for r in results}
     scores = evaluate(predictions, gold)
     click.echo(json.dumps(scores, ensure_ascii=False) if as_json else format_table(scores))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,20 +1,29 @@
-"""Stage 8: write the graph and build report, atomically and deterministically.
+"""Stage 8: write the graph in every usual RDF format, flat tables, atomically and
+deterministically.
 
 A build writes everything into a sibling temporary directory and swaps it in whole, so an
-interrupted build leaves the previous outputs intact; serialisations are sorted or produced
-from IRIs only, so the same input gives the same bytes.
+interrupted build leaves the previous outputs intact. The graph holds no blank nodes, and every
+serialisation is either sorted or produced by a serializer that sorts, so the same input gives
+the same bytes whatever the process's hash seed.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.model import Entity, NormalizedDocument
+
+GRAPH_FILES = ("graph.ttl", "graph.nt", "graph.trig", "graph.nq", "graph.jsonld")
 
 
 def union_graph(ds: Dataset) -> Graph:
@@ -27,15 +36,128 @@ def union_graph(ds: Dataset) -> Graph:
     return g
 
 
+def _sorted_lines(text: str) -> str:
+    lines = sorted({ln for ln in text.splitlines() if ln.strip()})
+    return "\n".join(lines) + "\n"
+
+
 def write_graph_files(ds: Dataset, out_dir: Path) -> list[Path]:
-    """graph.ttl (the union, Turtle) and graph.nt (sorted N-Triples)."""
+    """The union as Turtle and N-Triples; the named graphs as TriG, N-Quads and JSON-LD."""
     g = union_graph(ds)
-    ttl = out_dir / "graph.ttl"
-    ttl.write_text(g.serialize(format="turtle"), encoding="utf-8")
-    nt = out_dir / "graph.nt"
-    lines = sorted(ln for ln in g.serialize(format="nt").splitlines() if ln.strip())
-    nt.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return [ttl, nt]
+    files = {
+        "graph.ttl": g.serialize(format="turtle"),
+        "graph.nt": _sorted_lines(g.serialize(format="nt")),
+        "graph.trig": ds.serialize(format="trig"),
+        "graph.nq": _sorted_lines(ds.serialize(format="nquads")),
+        "graph.jsonld": dataset_jsonld(ds),
+    }
+    paths = []
+    for name, text in files.items():
+        path = out_dir / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _term_json(o: object, prefixes: dict[str, str]) -> dict[str, str]:
+    if isinstance(o, Literal):
+        out = {"@value": str(o)}
+        if o.language:
+            out["@language"] = o.language
+        elif o.datatype and o.datatype != XSD.string:
+            out["@type"] = str(o.datatype)
+        return out
+    return {"@id": str(o)}
+
+
+def dataset_jsonld(ds: Dataset) -> str:
+    """JSON-LD of the named graphs, `@context` embedded, nodes and values sorted.
+
+    Written by hand rather than by rdflib's serializer so that the output is byte-stable.
+    """
+    prefixes = {p: str(ns) for p, ns in ds.namespaces() if p}
+    graphs: dict[str, dict[str, dict[str, list[dict[str, str]]]]] = {}
+    for s, p, o, c in ds.quads((None, None, None, None)):
+        gid = str(c.identifier if hasattr(c, "identifier") else c)
+        node = graphs.setdefault(gid, {}).setdefault(str(s), {})
+        if p == URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"):
+            node.setdefault("@type", []).append({"@id": str(o)})
+        else:
+            node.setdefault(str(p), []).append(_term_json(o, prefixes))
+    out_graphs = []
+    for gid in sorted(graphs):
+        nodes = []
+        for sid in sorted(graphs[gid]):
+            props = graphs[gid][sid]
+            node: dict[str, object] = {"@id": sid}
+            for key in sorted(props):
+                values = sorted(props[key], key=lambda v: json.dumps(v, sort_keys=True))
+                node[key] = [v["@id"] for v in values] if key == "@type" else values
+            nodes.append(node)
+        out_graphs.append({"@id": gid, "@graph": nodes})
+    doc = {"@context": dict(sorted(prefixes.items())), "@graph": out_graphs}
+    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def _csv(rows: Iterable[Iterable[object]], header: list[str]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_tables(out_dir: Path, docs: list[NormalizedDocument], entities: list[Entity],
+                 mention_iri: Callable[[object], str]) -> list[Path]:  # fmt: skip
+    """entities.csv and mentions.csv, for people who live in spreadsheets."""
+    raws = {d.name: d.raw for d in docs}
+    ent_rows = []
+    men_rows = []
+    for e in sorted(entities, key=lambda x: x.iri):
+        docs_of = sorted({m.doc for m in e.mentions})
+        ent_rows.append(
+            [e.iri, e.type, e.name, "|".join(sorted(e.aliases)), len(e.mentions), "|".join(docs_of)]
+        )
+        for m in e.mentions:
+            raw = raws[m.doc]
+            men_rows.append(
+                [
+                    mention_iri(m),
+                    e.iri,
+                    m.type,
+                    m.name,
+                    m.doc,
+                    m.start,
+                    m.end,
+                    raw[m.start : m.end],
+                    raw[m.sentence_start : m.sentence_end].strip(),
+                    m.extractor,
+                ]
+            )
+    men_rows.sort(key=lambda r: (r[4], r[5], r[6], r[2]))
+    paths = [out_dir / "entities.csv", out_dir / "mentions.csv"]
+    paths[0].write_text(
+        _csv(ent_rows, ["iri", "type", "name", "aliases", "mentions", "reports"]), "utf-8"
+    )
+    paths[1].write_text(
+        _csv(
+            men_rows,
+            [
+                "mention",
+                "entity",
+                "type",
+                "name",
+                "report",
+                "start",
+                "end",
+                "exact",
+                "sentence",
+                "extractor",
+            ],
+        ),
+        "utf-8",
+    )
+    return paths
 
 
 def write_json(path: Path, data: object) -> None:
@@ -53,6 +175,7 @@ def atomic_output_dir(out_dir: Path, fill: Callable[[Path], None]) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
     try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; outputs are for everyone to read
         fill(tmp)
         if out_dir.exists():
             for keep in out_dir.glob(".*"):

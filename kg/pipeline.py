@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import __version__
-from kg.export import atomic_output_dir, write_graph_files, write_json
+from kg.export import atomic_output_dir, write_graph_files, write_json, write_tables
 from kg.extract import extract_mentions
 from kg.ingest import IngestError, read_document
 from kg.metadata import manifest_metadata
 from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
-from kg.rdf import build_dataset
+from kg.ontology import ontology_html
+from kg.rdf import build_dataset, graph_iri, mention_iri
 from kg.resolve import DEFAULT_BASE_IRI, resolve_entities
 from kg.views import write_views
 
@@ -34,6 +35,7 @@ class BuildResult:
     entities: list[Entity] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     triples: int = 0
+    validation: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 Manifest = dict[str, dict[str, str]]
@@ -81,8 +83,13 @@ def build(
     base: str = DEFAULT_BASE_IRI,
     on_done: Callable[[Path], None] | None = None,
     manifest: Manifest | None = None,
+    validate: bool = True,
+    license: str | None = None,
 ) -> BuildResult:
     """Build every output for the given reports into out_dir (swapped in atomically)."""
+    from kg.validate import report_subgraphs, validate_graph
+    from kg.void import DEFAULT_LICENSE, describe
+
     results, errors = process_all(paths, on_done, manifest)
     res = BuildResult(errors=errors)
     res.docs = [r.doc for r in results]
@@ -92,9 +99,22 @@ def build(
     res.entities = resolve_entities(res.mentions, region_codes(res.docs), base)
     ds = build_dataset(res.docs, res.entities, base)
     res.triples = len(ds)
+    if validate:
+        for graph_name, g in report_subgraphs(ds, graph_iri(base, "entities")):
+            res.validation[graph_name] = validate_graph(g).to_dict()
+    void = describe(
+        ds,
+        base,
+        [d.name for d in res.docs],
+        [d.metadata.date for d in res.docs if d.metadata.date],
+        license or DEFAULT_LICENSE,
+    )
 
     def fill(tmp: Path) -> None:
         write_graph_files(ds, tmp)
+        (tmp / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
+        (tmp / "ontology.html").write_text(ontology_html(), encoding="utf-8")
+        write_tables(tmp, res.docs, res.entities, lambda m: str(mention_iri(base, m)))
         write_views(tmp, res.docs, res.entities)
         write_json(tmp / "build-report.json", build_report(res))
 
@@ -132,5 +152,11 @@ def build_report(res: BuildResult) -> dict[str, object]:
             "entities": len(res.entities),
             "entities_per_type": {t: ents[t] for t in ENTITY_TYPES},
             "triples": res.triples,
+        },
+        "shacl": {
+            "validated_graphs": len(res.validation),
+            "conforms": all(v["conforms"] for v in res.validation.values()),
+            "violations": sum(int(v["violations"]) for v in res.validation.values()),  # type: ignore[call-overload]
+            "per_graph": res.validation,
         },
     }

@@ -19,7 +19,7 @@ class QueryError(Exception):
 
 
 def load_graph(path: Path) -> Graph:
-    """Parse any RDF file rdflib knows by its suffix."""
+    """Parse any RDF file rdflib knows by its suffix (named graphs merged into one)."""
     fmt = {
         ".ttl": "turtle",
         ".nt": "nt",
@@ -29,6 +29,15 @@ def load_graph(path: Path) -> Graph:
         ".rdf": "xml",
         ".xml": "xml",
     }.get(path.suffix.lower())
+    if fmt in ("trig", "nquads", "json-ld"):
+        # named graphs: the union of all of them is the default graph users query
+        from rdflib import Dataset
+
+        from kg.export import union_graph
+
+        ds = Dataset()
+        ds.parse(path, format=fmt)
+        return union_graph(ds)
     g = Graph()
     g.parse(path, format=fmt)
     return g

@@ -1,9 +1,11 @@
 """Stage 7: build the RDF dataset (rdflib) from documents and resolved entities.
 
-Shared things (entities, their labels) live in the named graph <BASE/graph/entities>; each
-report's mentions and facts live in a named graph of their own, so provenance can be queried
-per report and the union is the whole graph. Only IRIs are minted (no blank nodes), so the
-serialisations are byte-for-byte deterministic.
+Shared things — entities, their labels, the issuing regions from the gazetteer, the extractor
+agents — live in the named graph <BASE/graph/entities>; each report's description and
+mentions live in a named graph of their own, so provenance can be queried per report and the
+union is the whole graph. Every node has an IRI (selectors too), so serialisations are
+byte-for-byte deterministic. Terms come from the closed vocabulary generated from the
+ontology (`kg.vocab.KGO`), so a mistyped term fails at once.
 """
 
 from __future__ import annotations
@@ -12,26 +14,32 @@ from collections.abc import Iterable
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg import __version__
-from kg.model import Entity, NormalizedDocument
-from kg.resolve import DEFAULT_BASE_IRI, iri_segment
+from kg.gazetteer import admin_gazetteer
+from kg.metadata import PLAN_REPORT
+from kg.model import Entity, Mention, NormalizedDocument
+from kg.resolve import DEFAULT_BASE_IRI, entity_iri, iri_segment
+from kg.vocab import KGO
 
-KGO = Namespace("https://w3id.org/zhgov-kg/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
+QB = Namespace("http://purl.org/linked-data/cube#")
 
 PREFIXES = {
-    "kgo": KGO,
+    "kgo": Namespace(str(KGO)),
     "oa": OA,
     "prov": PROV,
     "dcterms": DCTERMS,
     "skos": SKOS,
     "schema": SCHEMA,
     "rdfs": RDFS,
+    "owl": OWL,
     "xsd": XSD,
+    "qb": QB,
 }
+QUOTE_CONTEXT = 12  # raw characters kept on each side of a mention as oa:prefix / oa:suffix
+FORMAT_TYPES = {"text": "text/plain", "html": "text/html", "pdf": "application/pdf"}
 
 
 def report_iri(base: str, doc_name: str) -> URIRef:
@@ -42,78 +50,149 @@ def graph_iri(base: str, name: str) -> URIRef:
     return URIRef(f"{base.rstrip('/')}/graph/{name}")
 
 
+def report_graph_iri(base: str, doc_name: str) -> URIRef:
+    return graph_iri(base, f"report/{iri_segment(doc_name)}")
+
+
 def extractor_iri(base: str, extractor: str) -> URIRef:
-    return URIRef(f"{base.rstrip('/')}/agent/{quote(extractor, safe='/.-_~#')}")
+    return URIRef(f"{base.rstrip('/')}/agent/{quote(extractor, safe='/.-_~')}")
+
+
+def mention_iri(base: str, m: Mention) -> URIRef:
+    return URIRef(f"{report_iri(base, m.doc)}/mention/{m.start}-{m.end}/{m.type.lower()}")
+
+
+def gazetteer_iri(base: str) -> URIRef:
+    return URIRef(f"{base.rstrip('/')}/source/admin-divisions")
+
+
+def region_iri(base: str, region_name: str) -> URIRef:
+    """An issuing region is the Place entity of its full name (shared with mentions of it)."""
+    return URIRef(entity_iri(base, "Place", region_name))
 
 
 def build_dataset(
-    docs: Iterable[NormalizedDocument], entities: Iterable[Entity], base: str = DEFAULT_BASE_IRI
+    docs: Iterable[NormalizedDocument],
+    entities: Iterable[Entity],
+    base: str = DEFAULT_BASE_IRI,
+    retired: Iterable[tuple[str, str, str]] = (),
 ) -> Dataset:
-    """The whole graph as a Dataset of named graphs (entities + one per report)."""
+    """The whole graph as a Dataset of named graphs (entities + one per report).
+
+    `retired` holds (old IRI, surviving IRI, reason) for IRIs a merge retired: they stay in
+    the graph, owl:sameAs the survivor, so links made to them keep working.
+    """
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     ds.bind("id", Namespace(base.rstrip("/") + "/id/"))
     shared = ds.graph(graph_iri(base, "entities"))
     report_graphs: dict[str, Graph] = {}
-    raws: dict[str, str] = {}
+    docs_by_name: dict[str, NormalizedDocument] = {}
     for doc in docs:
-        raws[doc.name] = doc.raw
-        g = ds.graph(graph_iri(base, f"report/{iri_segment(doc.name)}"))
+        docs_by_name[doc.name] = doc
+        g = ds.graph(report_graph_iri(base, doc.name))
         report_graphs[doc.name] = g
-        _add_report(g, doc, base)
+        _add_report(g, shared, doc, base)
     agents: set[str] = set()
     for ent in entities:
         e = URIRef(ent.iri)
         shared.add((e, RDF.type, KGO[ent.type]))
         shared.add((e, RDFS.label, Literal(ent.name, lang="zh")))
+        shared.add(
+            (e, KGO.mentionCount, Literal(len(ent.mentions), datatype=XSD.nonNegativeInteger))
+        )
         for alias in sorted(ent.aliases):
             shared.add((e, SKOS.altLabel, Literal(alias, lang="zh")))
         for m in ent.mentions:
-            g = report_graphs[m.doc]
-            raw = raws[m.doc]
-            mention = URIRef(
-                f"{report_iri(base, m.doc)}/mention/{m.start}-{m.end}/{m.type.lower()}"
-            )
-            agent = extractor_iri(base, m.extractor)
+            doc = docs_by_name[m.doc]
+            _add_mention(report_graphs[m.doc], doc, m, e, base)
             agents.add(m.extractor)
-            g.add((mention, RDF.type, KGO.Mention))
-            g.add((mention, KGO.mentionOf, e))
-            g.add((mention, KGO.inReport, report_iri(base, m.doc)))
-            g.add((mention, KGO.surfaceName, Literal(m.name, lang="zh")))
-            g.add((mention, OA.start, Literal(m.start, datatype=XSD.nonNegativeInteger)))
-            g.add((mention, OA.end, Literal(m.end, datatype=XSD.nonNegativeInteger)))
-            g.add((mention, OA.exact, Literal(raw[m.start : m.end])))
-            g.add((mention, KGO.quote, Literal(raw[m.sentence_start : m.sentence_end].strip())))
-            g.add((mention, PROV.wasAttributedTo, agent))
+            if ent.type == "Programme" and doc.metadata.region:
+                shared.add((e, KGO.issuedBy, region_iri(base, doc.metadata.region)))
+            if ent.type == "Person" and m.extractor.startswith("kg-metadata/"):
+                report_graphs[m.doc].add((report_iri(base, m.doc), KGO.speaker, e))
     for extractor in sorted(agents):
         agent = extractor_iri(base, extractor)
-        shared.add((agent, RDF.type, PROV.SoftwareAgent))
-        shared.add((agent, RDFS.label, Literal(extractor)))
+        name, _, rest = extractor.partition("/")
+        version, _, component = rest.partition("#")
+        shared.add((agent, RDF.type, KGO.Extractor))
+        shared.add((agent, RDFS.label, Literal(f"{name} {component}".strip())))
+        shared.add((agent, SCHEMA.softwareVersion, Literal(version or "0")))
+    for old, new, reason in sorted(retired):
+        shared.add((URIRef(old), OWL.sameAs, URIRef(new)))
+        shared.add((URIRef(old), KGO.mergeReason, Literal(reason)))
     return ds
 
 
-def _add_report(g: Graph, doc: NormalizedDocument, base: str) -> None:
+def _add_mention(g: Graph, doc: NormalizedDocument, m: Mention, e: URIRef, base: str) -> None:
+    raw = doc.raw
+    mention = mention_iri(base, m)
+    position = URIRef(f"{mention}/position")
+    quote_sel = URIRef(f"{mention}/quote")
+    g.add((mention, RDF.type, KGO.Mention))
+    g.add((mention, KGO.mentionOf, e))
+    g.add((mention, KGO.inReport, report_iri(base, m.doc)))
+    g.add((mention, KGO.surfaceName, Literal(m.name, lang="zh")))
+    g.add((mention, KGO.sentence, Literal(raw[m.sentence_start : m.sentence_end].strip())))
+    g.add((mention, KGO.sentenceStart, Literal(m.sentence_start, datatype=XSD.nonNegativeInteger)))
+    g.add((mention, KGO.sentenceEnd, Literal(m.sentence_end, datatype=XSD.nonNegativeInteger)))
+    g.add((mention, PROV.wasAttributedTo, extractor_iri(base, m.extractor)))
+    g.add((mention, OA.hasSelector, position))
+    g.add((mention, OA.hasSelector, quote_sel))
+    g.add((position, RDF.type, OA.TextPositionSelector))
+    g.add((position, OA.start, Literal(m.start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(m.end, datatype=XSD.nonNegativeInteger)))
+    g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
+    g.add((quote_sel, OA.exact, Literal(raw[m.start : m.end])))
+    prefix = raw[max(0, m.start - QUOTE_CONTEXT) : m.start]
+    suffix = raw[m.end : m.end + QUOTE_CONTEXT]
+    if prefix:
+        g.add((quote_sel, OA.prefix, Literal(prefix)))
+    if suffix:
+        g.add((quote_sel, OA.suffix, Literal(suffix)))
+
+
+def _add_report(g: Graph, shared: Graph, doc: NormalizedDocument, base: str) -> None:
     r = report_iri(base, doc.name)
     md = doc.metadata
     g.add((r, RDF.type, KGO.Report))
     g.add((r, DCTERMS.identifier, Literal(doc.name)))
     g.add((r, KGO.sha256, Literal(doc.sha256)))
     g.add((r, KGO.encoding, Literal(doc.encoding)))
-    g.add((r, PROV.wasGeneratedBy, URIRef(f"{base.rstrip('/')}/agent/kg/{__version__}")))
+    g.add((r, DCTERMS["format"], Literal(FORMAT_TYPES.get(doc.source_format, "text/plain"))))
+    damaged = doc.quality.get("damaged_share", 0)
+    g.add((r, KGO.damagedShare, Literal(f"{float(damaged):.5f}", datatype=XSD.decimal)))  # type: ignore[arg-type]
     if md.title:
         g.add((r, DCTERMS.title, Literal(md.title, lang="zh")))
     if md.date:
         g.add((r, DCTERMS.date, Literal(md.date, datatype=XSD.date)))
+    if md.issued:
+        g.add((r, DCTERMS.issued, Literal(md.issued, datatype=XSD.date)))
+    if md.source_url:
+        g.add((r, DCTERMS.source, URIRef(md.source_url)))
     if md.kind:
-        g.add((r, KGO.reportKind, Literal(md.kind, lang="zh")))
-    if md.region:
-        g.add((r, KGO.issuingRegionName, Literal(md.region, lang="zh")))
-    if md.region_code:
-        g.add((r, KGO.issuingRegionCode, Literal(md.region_code)))
+        kind = KGO.PlanReport if md.kind == PLAN_REPORT else KGO.GovernmentWorkReport
+        g.add((r, KGO.reportKind, kind))
+    if md.meeting:
+        g.add((r, KGO.meeting, Literal(md.meeting, lang="zh")))
+    if md.speaker_office:
+        g.add((r, KGO.speakerOffice, Literal(md.speaker_office, lang="zh")))
     if md.year_reviewed:
         g.add((r, KGO.yearReviewed, Literal(str(md.year_reviewed), datatype=XSD.gYear)))
     if md.year_planned:
         g.add((r, KGO.yearPlanned, Literal(str(md.year_planned), datatype=XSD.gYear)))
-    if md.speaker:
-        g.add((r, KGO.speakerName, Literal(md.speaker, lang="zh")))
+    if md.region:
+        place = region_iri(base, md.region)
+        g.add((r, KGO.issuingRegion, place))
+        shared.add((place, RDF.type, KGO.Place))
+        shared.add((place, RDF.type, KGO.AdministrativeDivision))
+        shared.add((place, RDFS.label, Literal(md.region, lang="zh")))
+        shared.add((place, PROV.wasDerivedFrom, gazetteer_iri(base)))
+        if md.region_code:
+            shared.add((place, KGO.divisionCode, Literal(md.region_code)))
+            d = admin_gazetteer().by_code.get(md.region_code)
+            if d is not None and d.valid_from:
+                shared.add((place, KGO.validFrom, Literal(str(d.valid_from), datatype=XSD.gYear)))
+            if d is not None and d.valid_to:
+                shared.add((place, KGO.validTo, Literal(str(d.valid_to), datatype=XSD.gYear)))

@@ -45,27 +45,6 @@ def test_graph_has_main_types_from_every_seed(built_seeds):
         assert {"Enterprise", "Project", "Programme", "Place"} <= types, path.name
 
 
-def test_every_mention_quotes_the_raw_text_at_its_offsets(built_seeds):
-    out, _ = built_seeds
-    g = Graph().parse(out / "graph.ttl", format="turtle")
-    raws = {p.name: p.read_text(encoding="utf-8") for p in SEED_FILES}
-    q = """SELECT ?doc ?s ?e ?exact WHERE { ?m a kgo:Mention ; kgo:inReport ?r ; oa:start ?s ;
-             oa:end ?e ; oa:exact ?exact . ?r dcterms:identifier ?doc }"""
-    rows = list(
-        g.query(
-            q,
-            initNs={
-                "kgo": KGO,
-                "oa": URIRef("http://www.w3.org/ns/oa#"),
-                "dcterms": URIRef("http://purl.org/dc/terms/"),
-            },
-        )
-    )
-    assert rows
-    for doc, s, e, exact in rows:
-        assert raws[str(doc)][int(s) : int(e)] == str(exact)
-
-
 def test_build_twice_gives_identical_graph(tmp_path, built_seeds):
     first, _ = built_seeds
     out = tmp_path / "again"

@@ -10,10 +10,9 @@ import pytest
 from kg.ingest import read_document
 from kg.model import ENTITY_TYPES
 from kg.normalize import normalize_text
-from tests.conftest import ROOT
+from tests.conftest import CORPUS, ROOT
 
 GOLD_FILES = sorted((ROOT / "tests" / "gold").glob("*/*.jsonl"))
-CORPUS = ROOT.parent / "shared" / "corpus" / "provinces-2026"
 QUOTES = "“”\"'‘’「」『』《》"
 FIELDS = {"doc", "type", "name", "optional", "note"}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from kg.segment import pkuseg_model_dir
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 EXTRACTOR_VERSION = f"kg-extract/{__version__}"
+METADATA_EXTRACTOR = f"kg-metadata/{__version__}#speaker"
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 
 
@@ -45,30 +47,54 @@ def extract_candidates(doc: NormalizedDocument) -> list[Candidate]:
 def extract_mentions(doc: NormalizedDocument) -> list[Mention]:
     """Entity mentions of one document with raw offsets and the sentence that quotes them."""
     sents = sentence_spans(doc.text)
-    starts = [s for s, _ in sents]
-    out: list[Mention] = []
-    from bisect import bisect_right
-
-    for c in extract_candidates(doc):
-        if c.label not in ENTITY_TYPES:
-            continue
-        a, b = doc.raw_span(c.start, c.end)
-        k = max(0, bisect_right(starts, c.start) - 1)
-        s_start, s_end = sents[k] if sents else (c.start, c.end)
-        sa, _ = doc.raw_span(s_start, s_end)
-        _, sb = doc.raw_span(s_start, max(s_end, c.end))
-        out.append(
-            Mention(
-                doc=doc.name,
-                type=c.label,
-                name=c.name,
-                start=a,
-                end=b,
-                norm_start=c.start,
-                norm_end=c.end,
-                sentence_start=sa,
-                sentence_end=sb,
-                extractor=f"{EXTRACTOR_VERSION}#{c.extractor}",
-            )
-        )
+    out = [
+        _mention(doc, sents, c.start, c.end, c.label, c.name, f"{EXTRACTOR_VERSION}#{c.extractor}")
+        for c in extract_candidates(doc)
+        if c.label in ENTITY_TYPES
+    ]
+    speaker = speaker_mention(doc, sents)
+    if speaker and not any(m.start == speaker.start and m.type == "Person" for m in out):
+        out.append(speaker)
+        out.sort(key=lambda m: (m.norm_start, m.norm_end, m.type))
     return out
+
+
+def _mention(
+    doc: NormalizedDocument,
+    sents: list[tuple[int, int]],
+    start: int,
+    end: int,
+    label: str,
+    name: str,
+    extractor: str,
+) -> Mention:
+
+    a, b = doc.raw_span(start, end)
+    k = max(0, bisect_right([s for s, _ in sents], start) - 1)
+    s_start, s_end = sents[k] if sents else (start, end)
+    sa, _ = doc.raw_span(s_start, s_end)
+    _, sb = doc.raw_span(s_start, max(s_end, end))
+    return Mention(
+        doc=doc.name,
+        type=label,
+        name=name,
+        start=a,
+        end=b,
+        norm_start=start,
+        norm_end=end,
+        sentence_start=sa,
+        sentence_end=sb,
+        extractor=extractor,
+    )
+
+
+def speaker_mention(doc: NormalizedDocument, sents: list[tuple[int, int]]) -> Mention | None:
+    """The person who delivered the report, where the metadata found the name in the text."""
+    name = doc.metadata.speaker
+    if not name:
+        return None
+    pattern = "[ \u3000]?".join(re.escape(ch) for ch in name)
+    found = re.search(pattern, doc.text[:4000])
+    if not found:
+        return None
+    return _mention(doc, sents, *found.span(), "Person", name, METADATA_EXTRACTOR)
