@@ -88,6 +88,13 @@ def _manifest(path: Path | None) -> dict[str, dict[str, str]] | None:
     default=None,
     help="Licence IRI of the built data, for void.ttl (default CC BY 4.0).",
 )
+@click.option(
+    "--merges",
+    "merges_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TSV (type, name, same_as, reason) of names to merge; a retired IRI stays in the "
+    "graph owl:sameAs the surviving one.",
+)
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
@@ -95,9 +102,11 @@ def build(
     manifest_file: Path | None,
     validate: bool,
     license_iri: str | None,
+    merges_file: Path | None,
 ) -> None:
     """Build the graph and views from report files or folders (default: seeds/)."""
     from kg.pipeline import build as run_build
+    from kg.resolve import read_merges
 
     manifest = _manifest(manifest_file)
     started = time.perf_counter()
@@ -120,6 +129,7 @@ def build(
             manifest=manifest,
             validate=validate,
             license=license_iri,
+            merges=read_merges(merges_file) if merges_file else None,
         )
     for e in res.errors:
         _err(f"warning: {e['file']}: {e['error']}")

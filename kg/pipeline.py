@@ -16,7 +16,7 @@ from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
 from kg.ontology import ontology_html
 from kg.rdf import build_dataset, graph_iri, mention_iri
-from kg.resolve import DEFAULT_BASE_IRI, resolve_entities
+from kg.resolve import DEFAULT_BASE_IRI, Merge, resolve_entities, retired_iris
 from kg.views import write_views
 
 
@@ -85,6 +85,7 @@ def build(
     manifest: Manifest | None = None,
     validate: bool = True,
     license: str | None = None,
+    merges: dict[tuple[str, str], Merge] | None = None,
 ) -> BuildResult:
     """Build every output for the given reports into out_dir (swapped in atomically)."""
     from kg.validate import report_subgraphs, validate_graph
@@ -96,8 +97,10 @@ def build(
     res.mentions = [m for r in results for m in r.mentions]
     if not res.docs:
         return res
-    res.entities = resolve_entities(res.mentions, region_codes(res.docs), base)
-    ds = build_dataset(res.docs, res.entities, base)
+    regions = region_codes(res.docs)
+    res.entities = resolve_entities(res.mentions, regions, base, merges)
+    retired = retired_iris(res.mentions, regions, merges or {}, base)
+    ds = build_dataset(res.docs, res.entities, base, retired)
     res.triples = len(ds)
     if validate:
         for graph_name, g in report_subgraphs(ds, graph_iri(base, "entities")):

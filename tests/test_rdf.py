@@ -251,3 +251,25 @@ def test_kg_validate_names_focus_node_and_shape(built_seeds, tmp_path):
     r = CliRunner().invoke(main, ["validate", str(bad)])
     assert r.exit_code == 1
     assert str(mention) in r.output and "kgsh:MentionShape" in r.output
+
+
+def test_a_merge_retires_an_iri_that_stays_owl_sameas_the_survivor(tmp_path):
+    from kg.resolve import read_merges
+
+    seed = next(p for p in SEED_FILES if p.name.startswith("001"))
+    merges = tmp_path / "merges.tsv"
+    merges.write_text(
+        "type\tname\tsame_as\treason\nEnterprise\t天合光能\t天合光能股份有限公司\t"
+        "full registered name\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o"
+    build([seed], out, merges=read_merges(merges), validate=False)
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    old = URIRef(entity_iri(DEFAULT_BASE_IRI, "Enterprise", "天合光能"))
+    new = URIRef(entity_iri(DEFAULT_BASE_IRI, "Enterprise", "天合光能股份有限公司"))
+    assert (old, URIRef("http://www.w3.org/2002/07/owl#sameAs"), new) in g
+    assert (new, RDFS.label, Literal("天合光能股份有限公司", lang="zh")) in g
+    assert (new, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
+            Literal("天合光能", lang="zh")) in g  # fmt: skip
+    assert (old, RDF.type, None) not in g
