@@ -130,7 +130,7 @@ def write_tables(out_dir: Path, docs: list[NormalizedDocument], entities: list[E
                     m.start,
                     m.end,
                     raw[m.start : m.end],
-                    raw[m.sentence_start : m.sentence_end].strip(),
+                    raw[m.sentence_start : m.sentence_end],
                     m.extractor,
                 ]
             )

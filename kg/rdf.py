@@ -134,7 +134,7 @@ def _add_mention(g: Graph, doc: NormalizedDocument, m: Mention, e: URIRef, base:
     g.add((mention, KGO.mentionOf, e))
     g.add((mention, KGO.inReport, report_iri(base, m.doc)))
     g.add((mention, KGO.surfaceName, Literal(m.name, lang="zh")))
-    g.add((mention, KGO.sentence, Literal(raw[m.sentence_start : m.sentence_end].strip())))
+    g.add((mention, KGO.sentence, Literal(raw[m.sentence_start : m.sentence_end])))
     g.add((mention, KGO.sentenceStart, Literal(m.sentence_start, datatype=XSD.nonNegativeInteger)))
     g.add((mention, KGO.sentenceEnd, Literal(m.sentence_end, datatype=XSD.nonNegativeInteger)))
     g.add((mention, PROV.wasAttributedTo, extractor_iri(base, m.extractor)))

@@ -74,6 +74,10 @@ def _mention(
     s_start, s_end = sents[k] if sents else (start, end)
     sa, _ = doc.raw_span(s_start, s_end)
     _, sb = doc.raw_span(s_start, max(s_end, end))
+    while sa < min(a, sb) and doc.raw[sa].isspace():  # the quote is the sentence, trimmed
+        sa += 1
+    while sb > max(b, sa) and doc.raw[sb - 1].isspace():
+        sb -= 1
     return Mention(
         doc=doc.name,
         type=label,
