@@ -58,21 +58,23 @@ class TokenEdges:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
+        # Doc.text joins every token on each access: read it, and the token edges, once
+        self.text = doc.text
         self.starts = [t.idx for t in doc]
+        self.ends = [t.idx + len(t.text) for t in doc]
 
     def token_at(self, char: int) -> int:
         return max(0, bisect_right(self.starts, char) - 1)
 
     def walk_left(self, start: int, stop: set[str], max_len: int, end: int) -> int:
         """Leftmost start of a name whose suffix begins at `start` (exclusive of stop words)."""
-        text = self.doc.text
+        text = self.text
         i = self.token_at(start - 1) if start > 0 else 0
         left = start
         # the suffix may begin inside a token: that token's head is part of the stem
         while i >= 0 and start > 0:
-            tok = self.doc[i]
-            t_start = tok.idx
-            piece = text[t_start : min(left, tok.idx + len(tok.text))]
+            t_start = self.starts[i]
+            piece = text[t_start : min(left, self.ends[i])]
             if not piece or piece in stop or not all(_NAME_CHAR.match(c) for c in piece):
                 break
             if _QUANTITY.match(piece) or end - t_start > max_len:
@@ -250,7 +252,7 @@ class SuffixNames:
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
         edges = TokenEdges(doc)
-        text = doc.text
+        text = edges.text
         for m in self.pattern.finditer(text):
             label, min_stem, nested = self.by_suffix[m.group(0)]
             left = edges.walk_left(m.start(), self.stop, self.max_len, m.end())
@@ -270,11 +272,10 @@ class SuffixNames:
 
     def _is_generic(self, edges: TokenEdges, start: int, end: int) -> bool:
         """A stem of descriptive words only (重大产业…, 优质外资…) names no particular thing."""
-        text = edges.doc.text
+        text = edges.text
         i = edges.token_at(start)
-        while i < len(edges.doc) and edges.doc[i].idx < end:
-            tok = edges.doc[i]
-            piece = text[max(tok.idx, start) : min(tok.idx + len(tok.text), end)]
+        while i < len(edges.starts) and edges.starts[i] < end:
+            piece = text[max(edges.starts[i], start) : min(edges.ends[i], end)]
             if piece not in self.generic_modifiers and not _QUANTITY.match(piece):
                 return False
             i += 1
@@ -360,8 +361,9 @@ class Persons:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
+        text = doc.text
         for rx in self.patterns:
-            for m in rx.finditer(doc.text):
+            for m in rx.finditer(text):
                 out.append(Candidate(m.start(1), m.end(1), "Person", m.group(1), self.name))
         return doc
 
