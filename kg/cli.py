@@ -247,7 +247,7 @@ def normalize(paths: tuple[Path, ...], report: bool, fmt: str, manifest_file: Pa
     "--graph",
     "graph_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Any RDF file to query instead of the built graph.",
+    help="Any RDF file to query instead of the built store.",
 )
 @click.option(
     "-o",
@@ -266,19 +266,26 @@ def normalize(paths: tuple[Path, ...], report: bool, fmt: str, manifest_file: Pa
     show_default=True,
 )
 def query(query: str, graph_file: Path | None, out_dir: Path, fmt: str) -> None:
-    """Run a SPARQL query (a string or a .rq file) over the built graph."""
-    from kg.query import QueryError, format_result, load_graph, run_query
+    """Run a SPARQL query (a string or a .rq file) over the built store or any RDF file.
+
+    \b
+    The default graph is the union of all named graphs; the ontology's prefixes (kgo, oa,
+    prov, dcterms, skos, schema, rdfs, owl, xsd, qb, void, dcat, rdf) are predeclared.
+    """
+    from kg.store import STORE_DIR, StoreQueryError, format_result, load_file, open_store, run
 
     q = Path(query)
     text = q.read_text(encoding="utf-8") if q.suffix == ".rq" and q.is_file() else query
-    path = graph_file or out_dir / "graph.ttl"
-    if not path.exists():
-        _err(f"kg query: no graph at {path}; run `kg build` first or pass --graph FILE")
-        sys.exit(EXIT_ERROR)
     try:
-        result = run_query(load_graph(path), text)
-        click.echo(format_result(result, fmt))
-    except QueryError as exc:
+        if graph_file is not None:
+            store = load_file(graph_file)
+        elif (out_dir / STORE_DIR).is_dir():
+            store = open_store(out_dir / STORE_DIR)
+        else:
+            _err(f"kg query: no store at {out_dir / STORE_DIR}; run `kg build` or pass --graph")
+            sys.exit(EXIT_ERROR)
+        click.echo(format_result(run(store, text), fmt))
+    except (StoreQueryError, OSError, ValueError) as exc:
         _err(f"kg query: {exc}")
         sys.exit(EXIT_ERROR)
 

@@ -114,7 +114,10 @@ def build(
     )
 
     def fill(tmp: Path) -> None:
+        from kg.store import STORE_DIR, write_store
+
         write_graph_files(ds, tmp)
+        write_store((tmp / "graph.nq").read_text(encoding="utf-8"), tmp / STORE_DIR)
         (tmp / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
         (tmp / "ontology.html").write_text(ontology_html(), encoding="utf-8")
         write_tables(tmp, res.docs, res.entities, lambda m: str(mention_iri(base, m)))

@@ -133,9 +133,20 @@ def test_query_ask_and_table_and_bad_syntax(built_seeds, tmp_path):
     table = CliRunner().invoke(main, ["query", str(rq), "--graph", str(out / "graph.ttl")])
     assert table.exit_code == 0
     assert table.stdout.splitlines()[2].strip() == "5"
-    bad = CliRunner().invoke(main, ["query", "SELEC nonsense", "-o", str(out)])
+    bad = CliRunner().invoke(main, ["query", "SELECT ?s WHERE {\n  ?s ?p", "-o", str(out)])
     assert bad.exit_code == 1
-    assert "kg query:" in bad.stderr
+    assert "kg query: syntax error" in bad.stderr and "2:" in bad.stderr  # line and column
+
+
+def test_query_default_graph_is_the_union_of_named_graphs(built_seeds):
+    out, res = built_seeds
+    q = "SELECT (COUNT(?m) AS ?n) WHERE { ?m a kgo:Mention }"
+    for args in (["-o", str(out)], ["--graph", str(out / "graph.trig")],
+                 ["--graph", str(out / "graph.nq")]):  # fmt: skip
+        r = CliRunner().invoke(main, ["query", q, "--format", "csv", *args])
+        assert r.exit_code == 0, r.output
+        assert r.stdout.splitlines()[1] == str(len(res.mentions))
+    assert (out / "store").is_dir()
 
 
 def test_index_html_loads_nothing_from_the_network(built_seeds):
