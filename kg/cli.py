@@ -328,6 +328,85 @@ def validate(graph_files: tuple[Path, ...], out_dir: Path, limit: int) -> None:
         sys.exit(EXIT_ERROR)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, help="Port; 0 picks a free one.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where `kg build` wrote.",
+)
+@click.option(
+    "--timeout",
+    "timeout_s",
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--max-rows", default=10_000, show_default=True, help="Most result rows sent per query."
+)
+def serve(host: str, port: int, out_dir: Path, timeout_s: float, max_rows: int) -> None:
+    """Serve the views, a query page and a SPARQL 1.1 endpoint over the built outputs.
+
+    \b
+    /        the HTML views          /query   a query page with the example queries
+    /sparql  SPARQL 1.1 Protocol (GET, POST form or direct); results as JSON, XML, CSV,
+             TSV; graphs as Turtle, N-Triples, JSON-LD. Read-only: updates get 403.
+    Binds to loopback unless --host says otherwise. The first line printed is
+    `Serving on http://HOST:PORT/`.
+    """
+    from kg.serve import Limits, make_server
+
+    try:
+        server = make_server(out_dir, host, port, Limits(timeout_s=timeout_s, max_rows=max_rows))
+    except (FileNotFoundError, OSError) as exc:
+        _err(f"kg serve: {exc}")
+        sys.exit(EXIT_ERROR)
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"Serving on http://{bound_host}:{bound_port}/")
+    sys.stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+@main.command()
+@click.option("--endpoint", help="SPARQL 1.1 Update endpoint of the target store.")
+@click.option("--graph-store", help="SPARQL 1.1 Graph Store Protocol endpoint (preferred).")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where `kg build` wrote.",
+)
+def push(endpoint: str | None, graph_store: str | None, out_dir: Path) -> None:
+    """Load the built graph, named graphs included, into another SPARQL store."""
+    from kg.push import PushError
+    from kg.push import push as run_push
+
+    nq = out_dir / "graph.nq"
+    if not nq.is_file():
+        _err(f"kg push: no graph at {nq}; run `kg build` first")
+        sys.exit(EXIT_ERROR)
+    try:
+        res = run_push(nq, endpoint, graph_store)
+    except PushError as exc:
+        _err(f"kg push: {exc}")
+        sys.exit(EXIT_ERROR)
+    _err(f"pushed {res.triples} triples in {res.graphs} graphs")
+
+
 DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")
 
 
