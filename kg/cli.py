@@ -407,6 +407,57 @@ def push(endpoint: str | None, graph_store: str | None, out_dir: Path) -> None:
     _err(f"pushed {res.triples} triples in {res.graphs} graphs")
 
 
+@main.command()
+@click.option("--report", "show_report", is_flag=True, required=True, help="Print coverage.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where `kg build` wrote.",
+)
+@click.option("--top", default=15, show_default=True, help="Unlinked entities to list per type.")
+def link(show_report: bool, out_dir: Path, top: int) -> None:
+    """Coverage of links to other data: per type, entities linked to each target, and the
+    most-mentioned entities still unlinked."""
+    from kg.store import STORE_DIR, open_store, run
+
+    if not (out_dir / STORE_DIR).is_dir():
+        _err(f"kg link: no store at {out_dir / STORE_DIR}; run `kg build` first")
+        sys.exit(EXIT_ERROR)
+    store = open_store(out_dir / STORE_DIR)
+    targets = {
+        "GB/T 2260": "?e kgo:divisionCode ?x",
+        "Wikidata": "?e owl:sameAs|skos:exactMatch ?x FILTER(STRSTARTS(STR(?x), "
+        '"http://www.wikidata.org/entity/"))',
+        "stock exchange": "?e kgo:ticker ?x",
+    }
+    types = [t.value.rsplit("#", 1)[-1] for (t,) in (
+        (sol["t"],) for sol in run(store, "SELECT DISTINCT ?t WHERE { ?e a ?t ; "
+                                           "kgo:mentionCount ?c } ORDER BY ?t"))]  # fmt: skip
+    click.echo(f"{'type':14} {'entities':>8} " + " ".join(f"{t:>15}" for t in targets))
+    for t in types:
+        total = next(iter(run(store, f"SELECT (COUNT(?e) AS ?n) WHERE {{ ?e a kgo:{t} ; "
+                                     "kgo:mentionCount ?c }")))["n"].value  # fmt: skip
+        counts = []
+        for pattern in targets.values():
+            q = f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a kgo:{t} . {pattern} }}"
+            counts.append(next(iter(run(store, q)))["n"].value)
+        click.echo(f"{t:14} {total:>8} " + " ".join(f"{c:>15}" for c in counts))
+    click.echo(f"\nmost-mentioned unlinked (top {top} per type):")
+    for t in types:
+        q = (
+            f"SELECT ?name ?c WHERE {{ ?e a kgo:{t} ; rdfs:label ?name ; kgo:mentionCount ?c "
+            "FILTER NOT EXISTS { ?e kgo:divisionCode|owl:sameAs|skos:exactMatch|kgo:ticker ?x } "
+            f"}} ORDER BY DESC(?c) ?name LIMIT {int(top)}"
+        )
+        names = [f"{sol['name'].value} ({sol['c'].value})" for sol in run(store, q)]
+        if names:
+            click.echo(f"  {t}: " + ", ".join(names))
+
+
 DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")
 
 

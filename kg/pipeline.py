@@ -11,6 +11,7 @@ from kg import __version__
 from kg.export import atomic_output_dir, write_graph_files, write_json, write_tables
 from kg.extract import extract_mentions
 from kg.ingest import IngestError, read_document
+from kg.link import DivisionLink, link_divisions
 from kg.metadata import manifest_metadata
 from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
@@ -36,6 +37,7 @@ class BuildResult:
     errors: list[dict[str, str]] = field(default_factory=list)
     triples: int = 0
     validation: dict[str, dict[str, object]] = field(default_factory=dict)
+    division_links: list[DivisionLink] = field(default_factory=list)
 
 
 Manifest = dict[str, dict[str, str]]
@@ -100,7 +102,8 @@ def build(
     regions = region_codes(res.docs)
     res.entities = resolve_entities(res.mentions, regions, base, merges)
     retired = retired_iris(res.mentions, regions, merges or {}, base)
-    ds = build_dataset(res.docs, res.entities, base, retired)
+    res.division_links = link_divisions(res.entities, res.docs)
+    ds = build_dataset(res.docs, res.entities, base, retired, res.division_links)
     res.triples = len(ds)
     if validate:
         for graph_name, g in report_subgraphs(ds, graph_iri(base, "entities")):

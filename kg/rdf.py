@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.gazetteer import admin_gazetteer
+from kg.link import DivisionLink
 from kg.metadata import PLAN_REPORT
 from kg.model import Entity, Mention, NormalizedDocument
 from kg.resolve import DEFAULT_BASE_IRI, entity_iri, iri_segment
@@ -76,6 +77,7 @@ def build_dataset(
     entities: Iterable[Entity],
     base: str = DEFAULT_BASE_IRI,
     retired: Iterable[tuple[str, str, str]] = (),
+    division_links: Iterable[DivisionLink] = (),
 ) -> Dataset:
     """The whole graph as a Dataset of named graphs (entities + one per report).
 
@@ -119,6 +121,16 @@ def build_dataset(
         shared.add((agent, RDF.type, KGO.Extractor))
         shared.add((agent, RDFS.label, Literal(f"{name} {component}".strip())))
         shared.add((agent, SCHEMA.softwareVersion, Literal(version or "0")))
+    for link in division_links:
+        e = URIRef(link.entity)
+        shared.add((e, RDF.type, KGO.AdministrativeDivision))
+        shared.add((e, KGO.divisionCode, Literal(link.code)))
+        shared.add((e, KGO.linkMethod, Literal(f"GB/T 2260 {link.name}: {link.method}")))
+        shared.add((e, PROV.wasDerivedFrom, gazetteer_iri(base)))
+        if link.valid_from and link.level != "town":
+            shared.add((e, KGO.validFrom, Literal(str(link.valid_from), datatype=XSD.gYear)))
+        if link.valid_to:
+            shared.add((e, KGO.validTo, Literal(str(link.valid_to), datatype=XSD.gYear)))
     for old, new, reason in sorted(retired):
         shared.add((URIRef(old), OWL.sameAs, URIRef(new)))
         shared.add((URIRef(old), KGO.mergeReason, Literal(reason)))

@@ -69,6 +69,7 @@ class KGO(DefinedNamespace):
     indicators: URIRef
     issuedBy: URIRef
     issuingRegion: URIRef
+    linkMethod: URIRef
     listedEnterprise: URIRef
     locatedIn: URIRef
     meeting: URIRef

@@ -1,0 +1,141 @@
+"""Stage 6b: link entities to other open-government data.
+
+Places that are Chinese administrative divisions down to county level get their GB/T 2260
+code and the years the code is valid, from the shared gazetteer. A name is resolved in the
+context of the report that mentions it: the division must exist in the report's year
+(金坛市 until 2014, 金坛区 from 2015); a short form (常州, 新北) is linked only when it is a
+province, or when the division lies in the province of the issuing region or of a province
+named in the same sentence — otherwise (朝阳, 白银 in a 常州 report) it stays unlinked and is
+listed for checking rather than guessed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from kg.gazetteer import Division, admin_gazetteer
+from kg.model import Entity, NormalizedDocument
+
+FULL_SUFFIXES = (
+    "省",
+    "市",
+    "区",
+    "县",
+    "自治区",
+    "自治州",
+    "自治县",
+    "旗",
+    "盟",
+    "镇",
+    "乡",
+    "街道",
+)
+
+
+@dataclass(frozen=True)
+class DivisionLink:
+    entity: str  # entity IRI
+    code: str
+    name: str  # the division's official name
+    level: str
+    valid_from: int | None
+    valid_to: int | None
+    method: str  # how the link was made, for the graph's provenance
+
+
+def _province(d: Division) -> str:
+    return d.code[:2]
+
+
+def _valid_in(d: Division, year: int | None) -> bool:
+    if year is None:
+        return d.valid_to is None
+    # town rows come from one yearly snapshot: their valid_from is when the list was taken
+    start = None if d.level == "town" else d.valid_from
+    return (start is None or start <= year) and (
+        d.valid_to is None or year <= d.valid_to
+    )
+
+
+def resolve_division(
+    name: str, year: int | None, region_code: str | None, sentence: str
+) -> tuple[Division, str] | None:
+    """The division a place name denotes in this context, and why; None if not sure."""
+    gaz = admin_gazetteer()
+    # GB/T 2260 covers provinces, prefectures and counties; towns carry the statistics
+    # bureau's nine-digit codes, which are another code list (not linked here)
+    cands = [
+        d
+        for d in gaz.by_name.get(name, [])
+        if (d.name == name or d.short_name == name) and d.level != "town"
+    ]
+    cands = [d for d in cands if _valid_in(d, year)] or (
+        [d for d in cands if d.valid_to is None] if year is None else []
+    )
+    if not cands:
+        return None
+    full = any(d.name == name for d in cands)
+    home = region_code[:2] if region_code else None
+    named_provinces = {
+        d.code[:2]
+        for d in gaz.by_code.values()
+        if d.level == "province"
+        and (d.name in sentence or (d.short_name and d.short_name in sentence))
+    }
+    if not full:
+        provinces = [d for d in cands if d.level == "province"]
+        if provinces:
+            cands, why = provinces, "short name of a province"
+        else:
+            local = [d for d in cands if _province(d) == home] if home else []
+            named = [d for d in cands if _province(d) in named_provinces]
+            cands, why = (
+                (local, "short name in the issuing region's province")
+                if local
+                else (named, "short name in a province named in the sentence")
+            )
+    else:
+        local = [d for d in cands if home and _province(d) == home]
+        cands, why = (
+            (local, "full name in the issuing region's province")
+            if (local and len(cands) > 1)
+            else (cands, "full name")
+        )
+    if len(cands) == 1:
+        return cands[0], why
+    levels = {"province": 0, "prefecture": 1, "county": 2, "town": 3}
+    cands.sort(key=lambda d: (levels.get(d.level, 9), d.code))
+    if len(cands) > 1 and levels.get(cands[0].level) != levels.get(cands[1].level):
+        return cands[0], why + "; the higher level of same-named divisions"
+    return None
+
+
+def link_divisions(entities: list[Entity], docs: list[NormalizedDocument]) -> list[DivisionLink]:
+    """A GB/T 2260 link for every Place entity whose mentions resolve to one division."""
+    by_doc = {d.name: d for d in docs}
+    links = []
+    for e in entities:
+        if e.type != "Place":
+            continue
+        votes: Counter[tuple[str, str]] = Counter()
+        found: dict[str, Division] = {}
+        for m in e.mentions:
+            doc = by_doc.get(m.doc)
+            if doc is None:
+                continue
+            sentence = doc.raw[m.sentence_start : m.sentence_end]
+            r = resolve_division(
+                e.name, doc.metadata.year_planned, doc.metadata.region_code, sentence
+            )
+            if r is not None:
+                votes[(r[0].code, r[1])] += 1
+                found[r[0].code] = r[0]
+        if not votes:
+            continue
+        (code, why), _ = votes.most_common(1)[0]
+        if len({c for c, _ in votes}) > 1:
+            continue  # the reports disagree: leave it for a person to check
+        d = found[code]
+        links.append(DivisionLink(e.iri, d.code, d.name, d.level, d.valid_from, d.valid_to, why))
+    return sorted(links, key=lambda x: x.entity)

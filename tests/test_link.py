@@ -1,0 +1,67 @@
+"""Links to GB/T 2260 codes: right on the seeds, resolved in context, never guessed."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+from rdflib import Graph, Literal, URIRef
+
+from kg.cli import main
+from kg.link import resolve_division
+from kg.resolve import DEFAULT_BASE_IRI, entity_iri
+from kg.vocab import KGO
+
+# Every district, county-level city and prefecture-level city of 常州 and 江苏 the seeds name.
+EXPECTED = {
+    "常州": "320400",
+    "常州市": "320400",
+    "新北区": "320411",
+    "天宁区": "320402",
+    "武进区": "320412",
+    "金坛区": "320413",
+    "溧阳市": "320481",
+    "江苏": "320000",
+    "江苏省": "320000",
+    "无锡": "320200",
+    "南京": "320100",
+    "扬州": "321000",
+    "盐城": "320900",
+}
+
+
+def test_seed_places_carry_the_right_codes(built_seeds):
+    out, res = built_seeds
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    places = {e.name for e in res.entities if e.type == "Place"}
+    checked = 0
+    for name, code in EXPECTED.items():
+        if name not in places:
+            continue
+        iri = URIRef(entity_iri(DEFAULT_BASE_IRI, "Place", name))
+        assert (iri, KGO.divisionCode, Literal(code)) in g, name
+        assert (iri, KGO.linkMethod, None) in g
+        checked += 1
+    assert checked >= 9
+
+
+def test_a_division_is_the_one_valid_in_the_report_year():
+    assert resolve_division("金坛", 2010, "320400", "")[0].code == "320482"  # 金坛市
+    assert resolve_division("金坛", 2021, "320400", "")[0].code == "320413"  # 金坛区
+    assert resolve_division("新北区", 2023, "320411", "")[0].code == "320411"
+
+
+def test_short_names_outside_the_region_are_not_guessed():
+    assert resolve_division("朝阳", 2024, "320400", "推动朝阳产业发展") is None
+    assert resolve_division("新北", 2024, "320400", "")[0].code == "320411"
+    # a province named in the sentence makes a short name safe
+    assert resolve_division("安康", 2024, "320400", "与陕西安康开展协作")[0].code == "610900"
+
+
+def test_link_report_prints_coverage_and_unlinked(built_seeds):
+    out, _ = built_seeds
+    r = CliRunner().invoke(main, ["link", "--report", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0].split()[:2] == ["type", "entities"] and "GB/T" in lines[0]
+    place = next(ln for ln in lines if ln.startswith("Place "))
+    assert int(place.split()[2]) >= 9
+    assert "most-mentioned unlinked" in r.stdout
