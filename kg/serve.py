@@ -1,7 +1,8 @@
 """`kg serve`: the built outputs over HTTP, with a SPARQL 1.1 Protocol endpoint.
 
 `/` serves the HTML views and every other built file, `/query` a small query page with the
-example queries one click away, `/sparql` the SPARQL 1.1 Protocol (queries only). Each query
+example queries one click away, `/sparql` the SPARQL 1.1 Protocol (queries only),
+`/reconcile` a W3C Reconciliation Service (v0.2) for OpenRefine. Each query
 runs in a forked worker process that opens the store read-only and is stopped at the time
 limit — pyoxigraph's query call has no timeout of its own — so a runaway query costs the
 client a 503, not the server. Results beyond the row cap are cut, and the response says so.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import multiprocessing as mp
+import threading
 import urllib.parse
 from dataclasses import dataclass
 from functools import partial
@@ -22,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.ontology import QUERIES_DIR
+from kg.reconcile import Reconciler
 from kg.store import QUERY_PREFIXES, STORE_DIR, StoreQueryError, open_store, run
 
 DEFAULT_TIMEOUT_S = 30.0
@@ -276,6 +279,34 @@ class Handler(SimpleHTTPRequestHandler):
 
     store: Path
     limits: Limits
+    reconciler: Reconciler | None = None
+    lock = threading.Lock()
+
+    def _reconciler(self) -> Reconciler:
+        with self.lock:
+            if type(self).reconciler is None:
+                type(self).reconciler = Reconciler(open_store(self.store))
+            return type(self).reconciler  # type: ignore[return-value]
+
+    def _reconcile(self, params: dict[str, list[str]]) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        rec = self._reconciler()
+        if path == "/reconcile/preview":
+            page = rec.preview((params.get("id") or [""])[0])
+            self._send(200, "text/html; charset=utf-8", page.encode("utf-8"))
+            return
+        if "queries" in params:
+            try:
+                batch = json.loads(params["queries"][0])
+                answer = {key: rec.query(q) for key, q in batch.items()}
+            except (ValueError, AttributeError, TypeError) as exc:
+                self._send(400, "text/plain; charset=utf-8", f"bad queries: {exc}".encode())
+                return
+        else:
+            host = self.headers.get("Host") or "127.0.0.1"
+            answer = rec.manifest(f"http://{host}")
+        body = json.dumps(answer, ensure_ascii=False).encode("utf-8")
+        self._send(200, "application/json; charset=utf-8", body)
 
     def end_headers(self) -> None:
         self.send_header("Access-Control-Allow-Origin", "*")
@@ -302,6 +333,8 @@ class Handler(SimpleHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/sparql":
             self._sparql(urllib.parse.parse_qs(url.query), None, None)
+        elif url.path in ("/reconcile", "/reconcile/preview"):
+            self._reconcile(urllib.parse.parse_qs(url.query))
         elif url.path == "/query":
             self._send(200, "text/html; charset=utf-8", query_page().encode("utf-8"))
         else:
@@ -309,11 +342,14 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_POST(self) -> None:
         url = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        if url.path == "/reconcile":
+            self._reconcile(urllib.parse.parse_qs(url.query) | urllib.parse.parse_qs(body))
+            return
         if url.path != "/sparql":
             self._send(405, "text/plain; charset=utf-8", b"POST is accepted at /sparql only")
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         params = urllib.parse.parse_qs(url.query)
         if ctype == "application/x-www-form-urlencoded":

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -179,3 +180,36 @@ def test_push_into_a_real_oxigraph_server_gives_the_same_answers(built_seeds, tm
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def _reconcile(server: str, queries: dict) -> dict:
+    data = urllib.parse.urlencode({"queries": json.dumps(queries, ensure_ascii=False)}).encode()
+    req = urllib.request.Request(f"{server}/reconcile", data=data)
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read().decode("utf-8"))
+
+
+def test_reconciliation_manifest_and_batch(server):
+    with urllib.request.urlopen(f"{server}/reconcile") as r:
+        manifest = json.loads(r.read().decode("utf-8"))
+    assert manifest["versions"] == ["0.2"]
+    type_ids = {t["id"] for t in manifest["defaultTypes"]}
+    assert "https://w3id.org/zhgov-kg/ontology#Enterprise" in type_ids
+    kgo = "https://w3id.org/zhgov-kg/ontology#"
+    answer = _reconcile(server, {
+        "q0": {"query": "天合光能", "type": kgo + "Enterprise"},
+        "q1": {"query": "新北区"},
+        "q2": {"query": "常泰过江通道", "type": kgo + "Project", "limit": 3},
+        "q3": {"query": "完全不存在的名称公司"},
+    })  # fmt: skip
+    top0 = answer["q0"]["result"][0]
+    assert top0["name"] == "天合光能" and top0["match"] and top0["score"] == 100
+    assert top0["type"][0]["id"] == kgo + "Enterprise"
+    assert answer["q1"]["result"][0]["name"] == "新北区" and answer["q1"]["result"][0]["match"]
+    assert answer["q2"]["result"][0]["name"] == "常泰过江通道"
+    assert len(answer["q2"]["result"]) <= 3
+    assert not any(c["match"] or c["score"] >= 90 for c in answer["q3"]["result"])
+    with urllib.request.urlopen(
+        f"{server}/reconcile/preview?id=" + urllib.parse.quote(top0["id"], safe="")
+    ) as r:
+        assert "天合光能" in r.read().decode("utf-8")
