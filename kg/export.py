@@ -160,6 +160,10 @@ def write_tables(out_dir: Path, docs: list[NormalizedDocument], entities: list[E
     return paths
 
 
+def write_csv(path: Path, header: list[str], rows: Iterable[Iterable[object]]) -> None:
+    path.write_text(_csv(rows, header), encoding="utf-8")
+
+
 def write_json(path: Path, data: object) -> None:
     path.write_text(
         json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8"

@@ -139,3 +139,24 @@ def link_divisions(entities: list[Entity], docs: list[NormalizedDocument]) -> li
         d = found[code]
         links.append(DivisionLink(e.iri, d.code, d.name, d.level, d.valid_from, d.valid_to, why))
     return sorted(links, key=lambda x: x.entity)
+
+
+WIKIDATA_TYPES = ("Place", "Enterprise")
+NOT_VERIFIED = "no Wikidata ID can be verified offline: left unlinked, to check by hand"
+
+
+def to_verify(entities: list[Entity], links: list[DivisionLink]) -> list[list[str]]:
+    """Rows (iri, type, name, target, hint, reason) for every entity a Wikidata link would
+    suit — linked administrative divisions and enterprises — that carries none.
+
+    No Wikidata dump ships with the tool, and an identifier recalled from memory would be
+    invented, so every such entity is listed here instead of linked.
+    """
+    codes = {link.entity: link for link in links}
+    rows = []
+    for e in sorted(entities, key=lambda x: (x.type, x.name)):
+        if e.type not in WIKIDATA_TYPES or (e.type == "Place" and e.iri not in codes):
+            continue
+        hint = f"GB/T 2260 {codes[e.iri].code} {codes[e.iri].name}" if e.iri in codes else ""
+        rows.append([e.iri, e.type, e.name, "Wikidata", hint, NOT_VERIFIED])
+    return rows

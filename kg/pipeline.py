@@ -8,10 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import __version__
-from kg.export import atomic_output_dir, write_graph_files, write_json, write_tables
+from kg.export import (
+    atomic_output_dir,
+    write_csv,
+    write_graph_files,
+    write_json,
+    write_tables,
+)
 from kg.extract import extract_mentions
 from kg.ingest import IngestError, read_document
-from kg.link import DivisionLink, link_divisions
+from kg.link import DivisionLink, link_divisions, to_verify
 from kg.metadata import manifest_metadata
 from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
@@ -124,6 +130,11 @@ def build(
         (tmp / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
         (tmp / "ontology.html").write_text(ontology_html(), encoding="utf-8")
         write_tables(tmp, res.docs, res.entities, lambda m: str(mention_iri(base, m)))
+        write_csv(
+            tmp / "links-to-verify.csv",
+            ["iri", "type", "name", "target", "hint", "reason"],
+            to_verify(res.entities, res.division_links),
+        )
         write_views(tmp, res.docs, res.entities)
         write_json(tmp / "build-report.json", build_report(res))
 

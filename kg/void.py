@@ -16,7 +16,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SKOS, VOID, XSD
 
 from kg import __version__
 from kg.export import union_graph
-from kg.rdf import report_iri
+from kg.rdf import gazetteer_iri, report_iri
 from kg.vocab import KGO
 
 DEFAULT_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -94,6 +94,21 @@ def describe(
         g.add((ls, VOID.subjectsTarget, d))
         g.add((ls, VOID.objectsTarget, URIRef(f"{b}/dataset/external/{target}")))
         g.add((ls, VOID.triples, Literal(len(links), datatype=XSD.integer)))
+    # GB/T 2260 has no IRIs of its own: the link is the code, a literal, so the linkset names
+    # the code list as its target and kgo:divisionCode as the link predicate.
+    codes = list(union.triples((None, KGO.divisionCode, None)))
+    if codes:
+        ls = URIRef(f"{b}/dataset/linkset/gbt2260")
+        target = URIRef(f"{b}/dataset/external/gbt2260")
+        g.add((d, VOID.subset, ls))
+        g.add((ls, RDF.type, VOID.Linkset))
+        g.add((ls, VOID.subjectsTarget, d))
+        g.add((ls, VOID.objectsTarget, target))
+        g.add((ls, VOID.linkPredicate, URIRef(str(KGO.divisionCode))))
+        g.add((ls, VOID.triples, Literal(len(codes), datatype=XSD.integer)))
+        g.add((target, RDF.type, VOID.Dataset))
+        g.add((target, DCTERMS.title, Literal("GB/T 2260 中华人民共和国行政区划代码", lang="zh")))
+        g.add((target, DCTERMS.source, gazetteer_iri(base)))
     for name, media in DUMPS.items():
         dist = URIRef(f"{b}/dataset/distribution/{name}")
         g.add((d, DCAT.distribution, dist))

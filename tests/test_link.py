@@ -65,3 +65,29 @@ def test_link_report_prints_coverage_and_unlinked(built_seeds):
     place = next(ln for ln in lines if ln.startswith("Place "))
     assert int(place.split()[2]) >= 9
     assert "most-mentioned unlinked" in r.stdout
+
+
+def test_void_describes_the_gbt2260_linkset_with_its_count(built_seeds):
+    out, _ = built_seeds
+    g = Graph().parse(out / "void.ttl", format="turtle")
+    rows = list(g.query("""
+        PREFIX void: <http://rdfs.org/ns/void#>
+        SELECT ?n WHERE { ?ls a void:Linkset ;
+          void:linkPredicate <https://w3id.org/zhgov-kg/ontology#divisionCode> ;
+          void:triples ?n . }"""))
+    graph = Graph().parse(out / "graph.ttl", format="turtle")
+    assert len(rows) == 1
+    assert int(rows[0][0]) == len(list(graph.triples((None, KGO.divisionCode, None))))
+
+
+def test_unverifiable_wikidata_links_are_listed_not_invented(built_seeds):
+    import csv
+
+    out, _ = built_seeds
+    with (out / "links-to-verify.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    names = {(r["type"], r["name"]) for r in rows}
+    assert ("Enterprise", "天合光能") in names and ("Place", "新北区") in names
+    assert all(r["target"] == "Wikidata" and r["reason"] for r in rows)
+    g = Graph().parse(out / "graph.ttl", format="turtle")
+    assert not [o for o in g.objects() if str(o).startswith("http://www.wikidata.org/")]
