@@ -11,10 +11,12 @@ listed for checking rather than guessed.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
-from kg.gazetteer import Division, admin_gazetteer
+from kg.gazetteer import DATA_DIR, Division, admin_gazetteer
 from kg.model import Entity, NormalizedDocument
 
 FULL_SUFFIXES = (
@@ -53,9 +55,7 @@ def _valid_in(d: Division, year: int | None) -> bool:
         return d.valid_to is None
     # town rows come from one yearly snapshot: their valid_from is when the list was taken
     start = None if d.level == "town" else d.valid_from
-    return (start is None or start <= year) and (
-        d.valid_to is None or year <= d.valid_to
-    )
+    return (start is None or start <= year) and (d.valid_to is None or year <= d.valid_to)
 
 
 def resolve_division(
@@ -160,3 +160,62 @@ def to_verify(entities: list[Entity], links: list[DivisionLink]) -> list[list[st
         hint = f"GB/T 2260 {codes[e.iri].code} {codes[e.iri].name}" if e.iri in codes else ""
         rows.append([e.iri, e.type, e.name, "Wikidata", hint, NOT_VERIFIED])
     return rows
+
+
+@dataclass(frozen=True)
+class ListingLink:
+    entity: str
+    exchange: str
+    board: str
+    doc: str
+    clause: str  # the words that establish it
+
+
+@lru_cache(maxsize=1)
+def boards() -> dict[str, tuple[str, str]]:
+    """Board aliases → (exchange, board), from kg/data/rules/boards.tsv."""
+    out = {}
+    for line in (DATA_DIR / "rules" / "boards.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            alias, exchange, board = [*line.split("\t"), "", ""][:3]
+            out[alias] = (exchange, board)
+    return out
+
+
+_LISTED = re.compile("上市|登陆|挂牌")
+_NOT_YET = re.compile("获批|申报|辅导|推动|支持|力争|培育|后备|计划|拟")
+_CLAUSE = re.compile("[^。！？；，,\n]+")
+
+
+def listing_links(entities: list[Entity], docs: list[NormalizedDocument]) -> list[ListingLink]:
+    """Enterprises the report says were listed on a named board: 聚和材料、特瑞斯分别在科创板和
+    北交所挂牌上市 → 聚和材料 科创板, 特瑞斯 北交所. Plans and approvals are not listings."""
+    aliases = boards()
+    alias_re = re.compile("|".join(sorted(map(re.escape, aliases), key=len, reverse=True)))
+    by_doc: dict[str, list[tuple[int, int, str]]] = {}
+    for e in entities:
+        if e.type == "Enterprise":
+            for m in e.mentions:
+                by_doc.setdefault(m.doc, []).append((m.norm_start, m.norm_end, e.iri))
+    links = []
+    for doc in docs:
+        mentions = sorted(by_doc.get(doc.name, []))
+        if not mentions:
+            continue
+        for clause in _CLAUSE.finditer(doc.text):
+            text = clause.group(0)
+            found = [aliases[b.group(0)] for b in alias_re.finditer(text)]
+            if not found or not _LISTED.search(text) or _NOT_YET.search(text):
+                continue
+            ents = [iri for a, b, iri in mentions if clause.start() <= a and b <= clause.end()]
+            if not ents:
+                continue
+            if "分别" in text and len(ents) == len(found):
+                pairs = list(zip(ents, found, strict=True))
+            elif len({f for f in found}) == 1:
+                pairs = [(iri, found[0]) for iri in ents]
+            else:
+                continue  # several boards, no way to tell which is whose
+            for iri, (exchange, board) in pairs:
+                links.append(ListingLink(iri, exchange, board, doc.name, text.strip()))
+    return sorted(set(links), key=lambda x: (x.entity, x.doc, x.board))

@@ -17,7 +17,7 @@ from kg.export import (
 )
 from kg.extract import extract_mentions
 from kg.ingest import IngestError, read_document
-from kg.link import DivisionLink, link_divisions, to_verify
+from kg.link import DivisionLink, link_divisions, listing_links, to_verify
 from kg.metadata import manifest_metadata
 from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
@@ -109,7 +109,8 @@ def build(
     res.entities = resolve_entities(res.mentions, regions, base, merges)
     retired = retired_iris(res.mentions, regions, merges or {}, base)
     res.division_links = link_divisions(res.entities, res.docs)
-    ds = build_dataset(res.docs, res.entities, base, retired, res.division_links)
+    listings = listing_links(res.entities, res.docs)
+    ds = build_dataset(res.docs, res.entities, base, retired, res.division_links, listings)
     res.triples = len(ds)
     if validate:
         for graph_name, g in report_subgraphs(ds, graph_iri(base, "entities")):

@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.gazetteer import admin_gazetteer
-from kg.link import DivisionLink
+from kg.link import DivisionLink, ListingLink
 from kg.metadata import PLAN_REPORT
 from kg.model import Entity, Mention, NormalizedDocument
 from kg.resolve import DEFAULT_BASE_IRI, entity_iri, iri_segment
@@ -78,6 +78,7 @@ def build_dataset(
     base: str = DEFAULT_BASE_IRI,
     retired: Iterable[tuple[str, str, str]] = (),
     division_links: Iterable[DivisionLink] = (),
+    listing_links: Iterable[ListingLink] = (),
 ) -> Dataset:
     """The whole graph as a Dataset of named graphs (entities + one per report).
 
@@ -131,6 +132,11 @@ def build_dataset(
             shared.add((e, KGO.validFrom, Literal(str(link.valid_from), datatype=XSD.gYear)))
         if link.valid_to:
             shared.add((e, KGO.validTo, Literal(str(link.valid_to), datatype=XSD.gYear)))
+    for listing in listing_links:
+        e = URIRef(listing.entity)
+        label = f"{listing.exchange} {listing.board}".strip()
+        shared.add((e, KGO.exchange, Literal(label)))
+        shared.add((e, KGO.linkMethod, Literal(f"listing: {listing.doc} says “{listing.clause}”")))
     for old, new, reason in sorted(retired):
         shared.add((URIRef(old), OWL.sameAs, URIRef(new)))
         shared.add((URIRef(old), KGO.mergeReason, Literal(reason)))

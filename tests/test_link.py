@@ -91,3 +91,46 @@ def test_unverifiable_wikidata_links_are_listed_not_invented(built_seeds):
     assert all(r["target"] == "Wikidata" and r["reason"] for r in rows)
     g = Graph().parse(out / "graph.ttl", format="turtle")
     assert not [o for o in g.objects() if str(o).startswith("http://www.wikidata.org/")]
+
+
+def _doc_with(text: str, names: list[str]):
+    from kg.model import Entity, Mention, RawDocument
+    from kg.normalize import normalize_document
+
+    doc = normalize_document(RawDocument("r.txt", "r.txt", text, "utf-8", "0" * 64))
+    ents = []
+    for name in names:
+        a = doc.text.index(name)
+        m = Mention("r.txt", "Enterprise", name, a, a + len(name), a, a + len(name), 0,
+                    len(text), "test")  # fmt: skip
+        ents.append(Entity(f"urn:e:{name}", "Enterprise", name, mentions=[m]))
+    return doc, ents
+
+
+def test_listings_pair_enterprises_with_boards_and_skip_plans():
+    from kg.link import listing_links
+
+    # seed 001
+    doc, ents = _doc_with("聚和材料、特瑞斯分别在科创板和北交所挂牌上市，企业发展势头良好。",
+                          ["聚和材料", "特瑞斯"])  # fmt: skip
+    got = {(x.entity, x.exchange, x.board) for x in listing_links(ents, [doc])}
+    assert got == {
+        ("urn:e:聚和材料", "上海证券交易所", "科创板"),
+        ("urn:e:特瑞斯", "北京证券交易所", "北交所"),
+    }
+    # 安徽省: a listing; 天津市: an approval is not a listing yet
+    doc, ents = _doc_with("奇瑞汽车登陆港交所。电科蓝天科创板IPO获批。", ["奇瑞汽车", "电科蓝天"])
+    got = {(x.entity, x.exchange) for x in listing_links(ents, [doc])}
+    assert got == {("urn:e:奇瑞汽车", "香港交易所")}
+
+
+def test_listing_lands_in_the_graph_with_how_it_was_made():
+    from kg.link import listing_links
+    from kg.rdf import build_dataset
+
+    doc, ents = _doc_with("奇瑞汽车登陆港交所。", ["奇瑞汽车"])
+    ds = build_dataset([doc], ents, listing_links=listing_links(ents, [doc]))
+    e = URIRef("urn:e:奇瑞汽车")
+    assert list(ds.quads((e, KGO.exchange, Literal("香港交易所 主板"), None)))
+    how = [str(q[2]) for q in ds.quads((e, KGO.linkMethod, None, None))]
+    assert how and "奇瑞汽车登陆港交所" in how[0]
