@@ -432,7 +432,7 @@ def link(show_report: bool, out_dir: Path, top: int) -> None:
         "GB/T 2260": "?e kgo:divisionCode ?x",
         "Wikidata": "?e owl:sameAs|skos:exactMatch ?x FILTER(STRSTARTS(STR(?x), "
         '"http://www.wikidata.org/entity/"))',
-        "stock exchange": "?e kgo:ticker ?x",
+        "stock exchange": "?e kgo:exchange|kgo:ticker ?x",
     }
     types = [t.value.rsplit("#", 1)[-1] for (t,) in (
         (sol["t"],) for sol in run(store, "SELECT DISTINCT ?t WHERE { ?e a ?t ; "
@@ -450,7 +450,7 @@ def link(show_report: bool, out_dir: Path, top: int) -> None:
     for t in types:
         q = (
             f"SELECT ?name ?c WHERE {{ ?e a kgo:{t} ; rdfs:label ?name ; kgo:mentionCount ?c "
-            "FILTER NOT EXISTS { ?e kgo:divisionCode|owl:sameAs|skos:exactMatch|kgo:ticker ?x } "
+            "FILTER NOT EXISTS { ?e kgo:divisionCode|owl:sameAs|skos:exactMatch|kgo:exchange ?x } "
             f"}} ORDER BY DESC(?c) ?name LIMIT {int(top)}"
         )
         names = [f"{sol['name'].value} ({sol['c'].value})" for sol in run(store, q)]
