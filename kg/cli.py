@@ -95,6 +95,14 @@ def _manifest(path: Path | None) -> dict[str, dict[str, str]] | None:
     help="TSV (type, name, same_as, reason) of names to merge; a retired IRI stays in the "
     "graph owl:sameAs the surviving one.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes for the per-report stages and validation.",
+)
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
@@ -103,6 +111,7 @@ def build(
     validate: bool,
     license_iri: str | None,
     merges_file: Path | None,
+    jobs: int,
 ) -> None:
     """Build the graph and views from report files or folders (default: seeds/)."""
     from kg.pipeline import build as run_build
@@ -130,6 +139,7 @@ def build(
             validate=validate,
             license=license_iri,
             merges=read_merges(merges_file) if merges_file else None,
+            jobs=jobs,
         )
     for e in res.errors:
         _err(f"warning: {e['file']}: {e['error']}")

@@ -62,22 +62,46 @@ def process_document(path: Path, manifest: Manifest | None = None) -> DocResult:
     return DocResult(doc, extract_mentions(doc))
 
 
+def _process_one(
+    p: Path, manifest: Manifest | None
+) -> tuple[Path, DocResult | None, dict[str, str] | None]:
+    try:
+        return p, process_document(p, manifest), None
+    except IngestError as exc:
+        return p, None, {"file": str(p), "error": exc.reason}
+
+
 def process_all(
     paths: Iterable[Path],
     on_done: Callable[[Path], None] | None = None,
     manifest: Manifest | None = None,
+    jobs: int = 1,
 ) -> tuple[list[DocResult], list[dict[str, str]]]:
-    """Run the per-document stages; a bad file is reported and the others go on."""
-    results: list[DocResult] = []
-    errors: list[dict[str, str]] = []
-    for p in paths:
-        try:
-            results.append(process_document(p, manifest))
-        except IngestError as exc:
-            errors.append({"file": str(p), "error": exc.reason})
-        finally:
+    """Run the per-document stages; a bad file is reported and the others go on.
+
+    With jobs > 1 the documents go to worker processes, each loading the models once; the
+    parent never loads the segmenter. Results come back in input order either way, so the
+    graph does not depend on the number of workers.
+    """
+    paths = list(paths)
+    done: list[tuple[Path, DocResult | None, dict[str, str] | None]] = []
+    if jobs <= 1 or len(paths) <= 1:
+        for p in paths:
+            done.append(_process_one(p, manifest))
             if on_done:
                 on_done(p)
+    else:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = mp.get_context("spawn")  # a fresh interpreter per worker: no inherited state
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            for item in pool.map(_process_one, paths, [manifest] * len(paths), chunksize=1):
+                done.append(item)
+                if on_done:
+                    on_done(item[0])
+    results = [r for _, r, _ in done if r is not None]
+    errors = [e for _, _, e in done if e is not None]
     return results, errors
 
 
@@ -94,12 +118,13 @@ def build(
     validate: bool = True,
     license: str | None = None,
     merges: dict[tuple[str, str], Merge] | None = None,
+    jobs: int = 1,
 ) -> BuildResult:
     """Build every output for the given reports into out_dir (swapped in atomically)."""
     from kg.validate import report_subgraphs, validate_graph
     from kg.void import DEFAULT_LICENSE, describe
 
-    results, errors = process_all(paths, on_done, manifest)
+    results, errors = process_all(paths, on_done, manifest, jobs)
     res = BuildResult(errors=errors)
     res.docs = [r.doc for r in results]
     res.mentions = [m for r in results for m in r.mentions]
@@ -113,8 +138,21 @@ def build(
     ds = build_dataset(res.docs, res.entities, base, retired, res.division_links, listings)
     res.triples = len(ds)
     if validate:
-        for graph_name, g in report_subgraphs(ds, graph_iri(base, "entities")):
-            res.validation[graph_name] = validate_graph(g).to_dict()
+        subgraphs = list(report_subgraphs(ds, graph_iri(base, "entities")))
+        if jobs > 1 and len(subgraphs) > 1:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor
+
+            from kg.validate import validate_ntriples
+
+            texts = [g.serialize(format="nt") for _, g in subgraphs]
+            ctx = mp.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+                reports = list(pool.map(validate_ntriples, texts, chunksize=1))
+        else:
+            reports = [validate_graph(g).to_dict() for _, g in subgraphs]
+        for (graph_name, _), report in zip(subgraphs, reports, strict=True):
+            res.validation[graph_name] = report
     void = describe(
         ds,
         base,

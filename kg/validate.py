@@ -106,3 +106,8 @@ def report_subgraphs(ds: Dataset, shared_iri: URIRef) -> Iterator[tuple[str, Gra
                     for p2, o2 in shared.predicate_objects(o):
                         g.add((o, p2, o2))
         yield str(ctx.identifier), g
+
+
+def validate_ntriples(text: str) -> dict[str, object]:
+    """Validate a graph given as N-Triples (for worker processes); the result as a dict."""
+    return validate_graph(Graph().parse(data=text, format="nt")).to_dict()

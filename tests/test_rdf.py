@@ -273,3 +273,15 @@ def test_a_merge_retires_an_iri_that_stays_owl_sameas_the_survivor(tmp_path):
     assert (new, URIRef("http://www.w3.org/2004/02/skos/core#altLabel"),
             Literal("天合光能", lang="zh")) in g  # fmt: skip
     assert (old, RDF.type, None) not in g
+
+
+def test_parallel_build_gives_the_same_bytes(tmp_path):
+    outs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        build(SEED_FILES[:3], out, jobs=jobs)
+        outs.append(out)
+    names = sorted(p.name for p in outs[0].iterdir() if p.is_file())
+    assert "graph.nq" in names and "build-report.json" in names
+    for name in names:
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
