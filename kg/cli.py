@@ -11,8 +11,12 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 from kg import __version__
 from kg.ingest import collect_paths
@@ -43,6 +47,15 @@ def main() -> None:
 base_iri_option = click.option(
     "--base-iri", default=DEFAULT_BASE_IRI, show_default=True, help="Base of every minted IRI."
 )
+built_dir_option = click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where `kg build` wrote.",
+)
 manifest_option = click.option(
     "--manifest",
     "manifest_file",
@@ -50,6 +63,16 @@ manifest_option = click.option(
     help="TSV with columns file, region, year, title, date, source_url: completes or "
     "overrides the metadata read from each report's text.",
 )
+
+
+def _built_store(out_dir: Path, verb: str) -> ox.Store:
+    """The store `kg build` wrote, or a message and exit 1."""
+    from kg.store import STORE_DIR, open_store
+
+    if not (out_dir / STORE_DIR).is_dir():
+        _err(f"kg {verb}: no store at {out_dir / STORE_DIR}; run `kg build` first")
+        sys.exit(EXIT_ERROR)
+    return open_store(out_dir / STORE_DIR)
 
 
 def _manifest(path: Path | None) -> dict[str, dict[str, str]] | None:
@@ -259,15 +282,7 @@ def normalize(paths: tuple[Path, ...], report: bool, fmt: str, manifest_file: Pa
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Any RDF file to query instead of the built store.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where `kg build` wrote.",
-)
+@built_dir_option
 @click.option(
     "--format",
     "fmt",
@@ -282,18 +297,12 @@ def query(query: str, graph_file: Path | None, out_dir: Path, fmt: str) -> None:
     The default graph is the union of all named graphs; the ontology's prefixes (kgo, oa,
     prov, dcterms, skos, schema, rdfs, owl, xsd, qb, void, dcat, rdf) are predeclared.
     """
-    from kg.store import STORE_DIR, StoreQueryError, format_result, load_file, open_store, run
+    from kg.store import StoreQueryError, format_result, load_file, run
 
     q = Path(query)
     text = q.read_text(encoding="utf-8") if q.suffix == ".rq" and q.is_file() else query
     try:
-        if graph_file is not None:
-            store = load_file(graph_file)
-        elif (out_dir / STORE_DIR).is_dir():
-            store = open_store(out_dir / STORE_DIR)
-        else:
-            _err(f"kg query: no store at {out_dir / STORE_DIR}; run `kg build` or pass --graph")
-            sys.exit(EXIT_ERROR)
+        store = load_file(graph_file) if graph_file else _built_store(out_dir, "query")
         click.echo(format_result(run(store, text), fmt))
     except (StoreQueryError, OSError, ValueError) as exc:
         _err(f"kg query: {exc}")
@@ -304,15 +313,7 @@ def query(query: str, graph_file: Path | None, out_dir: Path, fmt: str) -> None:
 @click.argument(
     "graph_files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where `kg build` wrote (used when no file is given).",
-)
+@built_dir_option
 @click.option("--limit", default=50, show_default=True, help="Most violations to print.")
 def validate(graph_files: tuple[Path, ...], out_dir: Path, limit: int) -> None:
     """Validate RDF files (default: the built graph) against ontology/shapes.ttl.
@@ -341,15 +342,7 @@ def validate(graph_files: tuple[Path, ...], out_dir: Path, limit: int) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=8000, show_default=True, help="Port; 0 picks a free one.")
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where `kg build` wrote.",
-)
+@built_dir_option
 @click.option(
     "--timeout",
     "timeout_s",
@@ -391,15 +384,7 @@ def serve(host: str, port: int, out_dir: Path, timeout_s: float, max_rows: int) 
 @main.command()
 @click.option("--endpoint", help="SPARQL 1.1 Update endpoint of the target store.")
 @click.option("--graph-store", help="SPARQL 1.1 Graph Store Protocol endpoint (preferred).")
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where `kg build` wrote.",
-)
+@built_dir_option
 def push(endpoint: str | None, graph_store: str | None, out_dir: Path) -> None:
     """Load the built graph, named graphs included, into another SPARQL store."""
     from kg.push import PushError
@@ -419,53 +404,20 @@ def push(endpoint: str | None, graph_store: str | None, out_dir: Path) -> None:
 
 @main.command()
 @click.option("--report", "show_report", is_flag=True, required=True, help="Print coverage.")
-@click.option(
-    "-o",
-    "--output",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Where `kg build` wrote.",
-)
+@built_dir_option
 @click.option("--top", default=15, show_default=True, help="Unlinked entities to list per type.")
 def link(show_report: bool, out_dir: Path, top: int) -> None:
     """Coverage of links to other data: per type, entities linked to each target, and the
     most-mentioned entities still unlinked."""
-    from kg.store import STORE_DIR, open_store, run
+    from kg.link import LINK_TARGETS, coverage
 
-    if not (out_dir / STORE_DIR).is_dir():
-        _err(f"kg link: no store at {out_dir / STORE_DIR}; run `kg build` first")
-        sys.exit(EXIT_ERROR)
-    store = open_store(out_dir / STORE_DIR)
-    targets = {
-        "GB/T 2260": "?e kgo:divisionCode ?x",
-        "Wikidata": "?e owl:sameAs|skos:exactMatch ?x FILTER(STRSTARTS(STR(?x), "
-        '"http://www.wikidata.org/entity/"))',
-        "stock exchange": "?e kgo:exchange|kgo:ticker ?x",
-    }
-    types = [t.value.rsplit("#", 1)[-1] for (t,) in (
-        (sol["t"],) for sol in run(store, "SELECT DISTINCT ?t WHERE { ?e a ?t ; "
-                                           "kgo:mentionCount ?c } ORDER BY ?t"))]  # fmt: skip
-    click.echo(f"{'type':14} {'entities':>8} " + " ".join(f"{t:>15}" for t in targets))
-    for t in types:
-        total = next(iter(run(store, f"SELECT (COUNT(?e) AS ?n) WHERE {{ ?e a kgo:{t} ; "
-                                     "kgo:mentionCount ?c }")))["n"].value  # fmt: skip
-        counts = []
-        for pattern in targets.values():
-            q = f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a kgo:{t} . {pattern} }}"
-            counts.append(next(iter(run(store, q)))["n"].value)
+    rows, unlinked = coverage(_built_store(out_dir, "link"), top)
+    click.echo(f"{'type':14} {'entities':>8} " + " ".join(f"{t:>15}" for t in LINK_TARGETS))
+    for t, total, counts in rows:
         click.echo(f"{t:14} {total:>8} " + " ".join(f"{c:>15}" for c in counts))
     click.echo(f"\nmost-mentioned unlinked (top {top} per type):")
-    for t in types:
-        q = (
-            f"SELECT ?name ?c WHERE {{ ?e a kgo:{t} ; rdfs:label ?name ; kgo:mentionCount ?c "
-            "FILTER NOT EXISTS { ?e kgo:divisionCode|owl:sameAs|skos:exactMatch|kgo:exchange ?x } "
-            f"}} ORDER BY DESC(?c) ?name LIMIT {int(top)}"
-        )
-        names = [f"{sol['name'].value} ({sol['c'].value})" for sol in run(store, q)]
-        if names:
-            click.echo(f"  {t}: " + ", ".join(names))
+    for t, names in unlinked.items():
+        click.echo(f"  {t}: " + ", ".join(f"{name} ({n})" for name, n in names))
 
 
 DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")

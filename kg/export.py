@@ -41,9 +41,10 @@ def _sorted_lines(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_graph_files(ds: Dataset, out_dir: Path) -> list[Path]:
-    """The union as Turtle and N-Triples; the named graphs as TriG, N-Quads and JSON-LD."""
-    g = union_graph(ds)
+def write_graph_files(ds: Dataset, union: Graph, out_dir: Path) -> list[Path]:
+    """The union (`union_graph(ds)`) as Turtle and N-Triples; the named graphs as TriG,
+    N-Quads and JSON-LD."""
+    g = union
     files = {
         "graph.ttl": g.serialize(format="turtle"),
         "graph.nt": _sorted_lines(g.serialize(format="nt")),
@@ -59,7 +60,7 @@ def write_graph_files(ds: Dataset, out_dir: Path) -> list[Path]:
     return paths
 
 
-def _term_json(o: object, prefixes: dict[str, str]) -> dict[str, str]:
+def _term_json(o: object) -> dict[str, str]:
     if isinstance(o, Literal):
         out = {"@value": str(o)}
         if o.language:
@@ -83,7 +84,7 @@ def dataset_jsonld(ds: Dataset) -> str:
         if p == URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"):
             node.setdefault("@type", []).append({"@id": str(o)})
         else:
-            node.setdefault(str(p), []).append(_term_json(o, prefixes))
+            node.setdefault(str(p), []).append(_term_json(o))
     out_graphs = []
     for gid in sorted(graphs):
         nodes = []

@@ -46,6 +46,12 @@ class DivisionLink:
     method: str  # how the link was made, for the graph's provenance
 
 
+@lru_cache(maxsize=1)
+def _provinces() -> tuple[Division, ...]:
+    """The province-level rows, found once: resolving runs for every Place mention."""
+    return tuple(d for d in admin_gazetteer().by_code.values() if d.level == "province")
+
+
 def _province(d: Division) -> str:
     return d.code[:2]
 
@@ -79,9 +85,8 @@ def resolve_division(
     home = region_code[:2] if region_code else None
     named_provinces = {
         d.code[:2]
-        for d in gaz.by_code.values()
-        if d.level == "province"
-        and (d.name in sentence or (d.short_name and d.short_name in sentence))
+        for d in _provinces()
+        if d.name in sentence or (d.short_name and d.short_name in sentence)
     }
     if not full:
         provinces = [d for d in cands if d.level == "province"]
@@ -219,3 +224,44 @@ def listing_links(entities: list[Entity], docs: list[NormalizedDocument]) -> lis
             for iri, (exchange, board) in pairs:
                 links.append(ListingLink(iri, exchange, board, doc.name, text.strip()))
     return sorted(set(links), key=lambda x: (x.entity, x.doc, x.board))
+
+
+# What `kg link --report` counts as a link to each target dataset (SPARQL patterns on ?e).
+LINK_TARGETS = {
+    "GB/T 2260": "?e kgo:divisionCode ?x",
+    "Wikidata": "?e owl:sameAs|skos:exactMatch ?x "
+    'FILTER(STRSTARTS(STR(?x), "http://www.wikidata.org/entity/"))',
+    "stock exchange": "?e kgo:exchange|kgo:ticker ?x",
+}
+
+
+def coverage(
+    store: object, top: int
+) -> tuple[list[tuple[str, int, list[int]]], dict[str, list[tuple[str, int]]]]:
+    """Per entity type: (type, entities, links per target), and its most-mentioned entities
+    with no link at all, from the built store."""
+    from kg.store import run
+
+    def count(query: str) -> int:
+        return int(next(iter(run(store, query)))["n"].value)  # type: ignore[arg-type, index]
+
+    typed = "SELECT DISTINCT ?t WHERE { ?e a ?t ; kgo:mentionCount ?c } ORDER BY ?t"
+    types = [sol["t"].value.rsplit("#", 1)[-1] for sol in run(store, typed)]  # type: ignore[arg-type]
+    linked = "?e kgo:divisionCode|owl:sameAs|skos:exactMatch|kgo:exchange ?x"
+    rows = []
+    unlinked: dict[str, list[tuple[str, int]]] = {}
+    for t in types:
+        total = count(f"SELECT (COUNT(?e) AS ?n) WHERE {{ ?e a kgo:{t} ; kgo:mentionCount ?c }}")
+        per_target = [
+            count(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a kgo:{t} . {p} }}")
+            for p in LINK_TARGETS.values()
+        ]
+        rows.append((t, total, per_target))
+        q = (
+            f"SELECT ?name ?c WHERE {{ ?e a kgo:{t} ; rdfs:label ?name ; kgo:mentionCount ?c "
+            f"FILTER NOT EXISTS {{ {linked} }} }} ORDER BY DESC(?c) ?name LIMIT {int(top)}"
+        )
+        names = [(sol["name"].value, int(sol["c"].value)) for sol in run(store, q)]  # type: ignore[arg-type]
+        if names:
+            unlinked[t] = names
+    return rows, unlinked

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from kg import __version__
 from kg.export import (
     atomic_output_dir,
+    union_graph,
     write_csv,
     write_graph_files,
     write_json,
@@ -47,6 +49,7 @@ class BuildResult:
 
 
 Manifest = dict[str, dict[str, str]]
+T = TypeVar("T")
 
 
 def normalize_path(path: Path, manifest: Manifest | None = None) -> NormalizedDocument:
@@ -71,6 +74,16 @@ def _process_one(
         return p, None, {"file": str(p), "error": exc.reason}
 
 
+def _in_workers(jobs: int, fn: Callable[..., T], *iterables: Iterable[object]) -> Iterator[T]:
+    """`map` over `jobs` spawned worker processes, results in input order."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("spawn")  # a fresh interpreter per worker: no inherited state
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        yield from pool.map(fn, *iterables, chunksize=1)
+
+
 def process_all(
     paths: Iterable[Path],
     on_done: Callable[[Path], None] | None = None,
@@ -91,15 +104,10 @@ def process_all(
             if on_done:
                 on_done(p)
     else:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = mp.get_context("spawn")  # a fresh interpreter per worker: no inherited state
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            for item in pool.map(_process_one, paths, [manifest] * len(paths), chunksize=1):
-                done.append(item)
-                if on_done:
-                    on_done(item[0])
+        for item in _in_workers(jobs, _process_one, paths, [manifest] * len(paths)):
+            done.append(item)
+            if on_done:
+                on_done(item[0])
     results = [r for _, r, _ in done if r is not None]
     errors = [e for _, _, e in done if e is not None]
     return results, errors
@@ -140,21 +148,18 @@ def build(
     if validate:
         subgraphs = list(report_subgraphs(ds, graph_iri(base, "entities")))
         if jobs > 1 and len(subgraphs) > 1:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor
-
             from kg.validate import validate_ntriples
 
             texts = [g.serialize(format="nt") for _, g in subgraphs]
-            ctx = mp.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-                reports = list(pool.map(validate_ntriples, texts, chunksize=1))
+            reports = list(_in_workers(jobs, validate_ntriples, texts))
         else:
             reports = [validate_graph(g).to_dict() for _, g in subgraphs]
         for (graph_name, _), report in zip(subgraphs, reports, strict=True):
             res.validation[graph_name] = report
+    union = union_graph(ds)
     void = describe(
         ds,
+        union,
         base,
         [d.name for d in res.docs],
         [d.metadata.date for d in res.docs if d.metadata.date],
@@ -164,7 +169,7 @@ def build(
     def fill(tmp: Path) -> None:
         from kg.store import STORE_DIR, write_store
 
-        write_graph_files(ds, tmp)
+        write_graph_files(ds, union, tmp)
         write_store((tmp / "graph.nq").read_text(encoding="utf-8"), tmp / STORE_DIR)
         (tmp / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
         (tmp / "ontology.html").write_text(ontology_html(), encoding="utf-8")

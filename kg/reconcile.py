@@ -8,7 +8,6 @@ match only when its name or an alias equals the query and no other candidate tie
 from __future__ import annotations
 
 import html
-import unicodedata
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -35,7 +34,7 @@ class Candidate:
 
 
 def _key(text: str) -> str:
-    return canonical_name(unicodedata.normalize("NFKC", text)).replace(" ", "").lower()
+    return canonical_name(text).replace(" ", "").lower()  # canonical_name applies NFKC
 
 
 def _bigrams(s: str) -> set[str]:

@@ -15,7 +15,6 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SKOS, VOID, XSD
 
 from kg import __version__
-from kg.export import union_graph
 from kg.rdf import gazetteer_iri, report_iri
 from kg.vocab import KGO
 
@@ -34,9 +33,14 @@ DUMPS = {
 
 
 def describe(
-    ds: Dataset, base: str, doc_names: list[str], dates: list[str], license: str = DEFAULT_LICENSE
+    ds: Dataset,
+    union: Graph,
+    base: str,
+    doc_names: list[str],
+    dates: list[str],
+    license: str = DEFAULT_LICENSE,
 ) -> Graph:
-    """A VoID/DCAT description of the built dataset."""
+    """A VoID/DCAT description of the built dataset (`union` is `union_graph(ds)`)."""
     b = base.rstrip("/")
     g = Graph()
     g.bind("void", VOID)
@@ -44,7 +48,6 @@ def describe(
     g.bind("dcterms", DCTERMS)
     g.bind("kgo", Namespace(str(KGO)))
     d = URIRef(f"{b}/dataset")
-    union = union_graph(ds)
     g.add((d, RDF.type, VOID.Dataset))
     g.add((d, RDF.type, DCAT.Dataset))
     g.add((d, DCTERMS.title, Literal("政府工作报告知识图谱", lang="zh")))

@@ -63,7 +63,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def _line_and_break(text: str, a: int, b: int) -> tuple[int, int]:
     """A line's span including its newline, so that removing it leaves no blank line."""
-    return (a, b + 1) if b < len(text) else (max(a - 1, 0) if a else a, b)
+    return (a, b + 1) if b < len(text) else (max(a - 1, 0), b)
 
 
 def remove_boilerplate(m: Mapped, report: CleanupReport) -> Mapped:
