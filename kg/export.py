@@ -48,7 +48,7 @@ def write_graph_files(ds: Dataset, union: Graph, out_dir: Path) -> list[Path]:
     files = {
         "graph.ttl": g.serialize(format="turtle"),
         "graph.nt": _sorted_lines(g.serialize(format="nt")),
-        "graph.trig": ds.serialize(format="trig"),
+        "graph.trig": dataset_trig(ds),
         "graph.nq": _sorted_lines(ds.serialize(format="nquads")),
         "graph.jsonld": dataset_jsonld(ds),
     }
@@ -58,6 +58,33 @@ def write_graph_files(ds: Dataset, union: Graph, out_dir: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def dataset_trig(ds: Dataset) -> str:
+    """TriG with the named graphs in IRI order, each written by the (sorting) Turtle writer.
+
+    rdflib's own TriG writer visits the graphs in its store's set order, which changes from
+    one process to the next, so its output is not byte-stable.
+    """
+    prefixes = sorted((p, str(ns)) for p, ns in ds.namespaces() if p)
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes)
+    blocks = []
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+        if not len(ctx):
+            continue
+        g = Graph()
+        for p, ns in prefixes:
+            g.bind(p, ns)
+        for t in ctx:
+            g.add(t)
+        # drop only the writer's leading @prefix block, and indent nothing: a multi-line
+        # literal must keep its lines exactly as they are
+        lines = g.serialize(format="turtle").split("\n")
+        while lines and (lines[0].startswith("@prefix") or not lines[0]):
+            lines.pop(0)
+        body = "\n".join(lines).rstrip("\n")
+        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
+    return head + "\n" + "\n".join(blocks)
 
 
 def _term_json(o: object) -> dict[str, str]:
