@@ -18,6 +18,8 @@ import click
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from kg.extract.user_names import UserNames
+
 from kg import __version__
 from kg.ingest import collect_paths
 from kg.model import ENTITY_TYPES
@@ -63,6 +65,25 @@ manifest_option = click.option(
     help="TSV with columns file, region, year, title, date, source_url: completes or "
     "overrides the metadata read from each report's text.",
 )
+
+
+names_option = click.option(
+    "--names",
+    "names_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TSV (name, type, action add/suppress/retype) of corrections to extraction.",
+)
+
+
+def _names(path: Path | None) -> UserNames | None:
+    if path is None:
+        return None
+    from kg.extract.user_names import NamesFileError, read_names
+
+    try:
+        return read_names(path)
+    except NamesFileError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def _built_store(out_dir: Path, verb: str) -> ox.Store:
@@ -126,6 +147,7 @@ def _manifest(path: Path | None) -> dict[str, dict[str, str]] | None:
     type=click.IntRange(1, 64),
     help="Worker processes for the per-report stages and validation.",
 )
+@names_option
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
@@ -135,12 +157,14 @@ def build(
     license_iri: str | None,
     merges_file: Path | None,
     jobs: int,
+    names_file: Path | None,
 ) -> None:
     """Build the graph and views from report files or folders (default: seeds/)."""
     from kg.pipeline import build as run_build
     from kg.resolve import read_merges
 
     manifest = _manifest(manifest_file)
+    names = _names(names_file)
     started = time.perf_counter()
     files = collect_paths(paths or [Path("seeds")])
     if not files:
@@ -163,6 +187,7 @@ def build(
             license=license_iri,
             merges=read_merges(merges_file) if merges_file else None,
             jobs=jobs,
+            names=names,
         )
     for e in res.errors:
         _err(f"warning: {e['file']}: {e['error']}")
@@ -187,7 +212,14 @@ def build(
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
 @base_iri_option
 @manifest_option
-def extract(paths: tuple[Path, ...], fmt: str, base_iri: str, manifest_file: Path | None) -> None:
+@names_option
+def extract(
+    paths: tuple[Path, ...],
+    fmt: str,
+    base_iri: str,
+    manifest_file: Path | None,
+    names_file: Path | None,
+) -> None:
     """Print entity mentions as JSON lines on stdout (messages go to stderr).
 
     Each line: doc, type, name, start, end (code-point offsets into the decoded file, end
@@ -196,7 +228,9 @@ def extract(paths: tuple[Path, ...], fmt: str, base_iri: str, manifest_file: Pat
     from kg.pipeline import process_all
 
     files = collect_paths(paths)
-    results, errors = process_all(files, manifest=_manifest(manifest_file))
+    results, errors = process_all(
+        files, manifest=_manifest(manifest_file), names=_names(names_file)
+    )
     for e in errors:
         _err(f"warning: {e['file']}: {e['error']}")
     out = sys.stdout
@@ -439,7 +473,13 @@ DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")
     "(default: seeds/ and ../shared/corpus/provinces-2026/).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
-def eval_(gold_files: tuple[Path, ...], doc_paths: tuple[Path, ...], as_json: bool) -> None:
+@names_option
+def eval_(
+    gold_files: tuple[Path, ...],
+    doc_paths: tuple[Path, ...],
+    as_json: bool,
+    names_file: Path | None,
+) -> None:
     """Score extraction against gold JSONL files: per type P/R/F1, exact and relaxed.
 
     The last line is `micro-F1 exact X relaxed Y`.
@@ -458,12 +498,62 @@ def eval_(gold_files: tuple[Path, ...], doc_paths: tuple[Path, ...], as_json: bo
     if missing:
         _err("kg eval: documents not found (use --docs): " + ", ".join(missing))
         sys.exit(EXIT_ERROR)
-    results, errors = process_all([docs[name] for name in sorted(docs)])
+    results, errors = process_all([docs[name] for name in sorted(docs)], names=_names(names_file))
     for e in errors:
         _err(f"warning: {e['file']}: {e['error']}")
     predictions = {r.doc.name: {(m.type, m.name) for m in r.mentions} for r in results}
     scores = evaluate(predictions, gold)
     click.echo(json.dumps(scores, ensure_ascii=False) if as_json else format_table(scores))
+
+
+@main.command()
+@click.argument(
+    "gold_files",
+    nargs=-1,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--docs",
+    "doc_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Files or folders holding the gold's documents "
+    "(default: seeds/ and ../shared/corpus/provinces-2026/).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Model directory to write (default: the shipped one, kg/models/ner).",
+)
+@click.option("--seed", default=0, show_default=True, help="Random seed of the training run.")
+def train(
+    gold_files: tuple[Path, ...], doc_paths: tuple[Path, ...], out_dir: Path | None, seed: int
+) -> None:
+    """Train the statistical NER from gold JSONL files (default: tests/gold/train/*.jsonl).
+
+    CPU only and seeded; the model directory records the gold files' fingerprint.
+    """
+    from kg.evaluate import find_documents, read_gold
+    from kg.extract.training import MODEL_DIR, train_model
+    from kg.pipeline import normalize_path
+
+    files = list(gold_files) or sorted(Path("tests/gold/train").glob("*.jsonl"))
+    if not files:
+        raise click.UsageError("no gold files given and none in tests/gold/train/")
+    gold = read_gold(files)
+    docs = find_documents(gold, [Path(p) for p in (doc_paths or DEFAULT_DOC_DIRS)])
+    missing = sorted(set(gold) - set(docs))
+    if missing:
+        _err("kg train: documents not found (use --docs): " + ", ".join(missing))
+        sys.exit(EXIT_ERROR)
+    texts = {name: normalize_path(path).text for name, path in docs.items()}
+    record = train_model(files, texts, out_dir or MODEL_DIR, seed)
+    _err(
+        f"trained on {len(files)} gold files, {record['paragraphs']} paragraphs, "
+        f"{record['characters']} characters; wrote {out_dir or MODEL_DIR}"
+    )
 
 
 if __name__ == "__main__":

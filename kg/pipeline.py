@@ -18,6 +18,7 @@ from kg.export import (
     write_tables,
 )
 from kg.extract import extract_mentions
+from kg.extract.user_names import UserNames
 from kg.ingest import IngestError, read_document
 from kg.link import DivisionLink, link_divisions, listing_links, to_verify
 from kg.metadata import manifest_metadata
@@ -59,17 +60,19 @@ def normalize_path(path: Path, manifest: Manifest | None = None) -> NormalizedDo
     return normalize_document(raw, manifest_metadata(row) if row else None)
 
 
-def process_document(path: Path, manifest: Manifest | None = None) -> DocResult:
+def process_document(
+    path: Path, manifest: Manifest | None = None, names: UserNames | None = None
+) -> DocResult:
     """Ingest, normalise and extract one report (raises IngestError for unusable input)."""
     doc = normalize_path(path, manifest)
-    return DocResult(doc, extract_mentions(doc))
+    return DocResult(doc, extract_mentions(doc, names))
 
 
 def _process_one(
-    p: Path, manifest: Manifest | None
+    p: Path, manifest: Manifest | None, names: UserNames | None = None
 ) -> tuple[Path, DocResult | None, dict[str, str] | None]:
     try:
-        return p, process_document(p, manifest), None
+        return p, process_document(p, manifest, names), None
     except IngestError as exc:
         return p, None, {"file": str(p), "error": exc.reason}
 
@@ -89,6 +92,7 @@ def process_all(
     on_done: Callable[[Path], None] | None = None,
     manifest: Manifest | None = None,
     jobs: int = 1,
+    names: UserNames | None = None,
 ) -> tuple[list[DocResult], list[dict[str, str]]]:
     """Run the per-document stages; a bad file is reported and the others go on.
 
@@ -100,11 +104,13 @@ def process_all(
     done: list[tuple[Path, DocResult | None, dict[str, str] | None]] = []
     if jobs <= 1 or len(paths) <= 1:
         for p in paths:
-            done.append(_process_one(p, manifest))
+            done.append(_process_one(p, manifest, names))
             if on_done:
                 on_done(p)
     else:
-        for item in _in_workers(jobs, _process_one, paths, [manifest] * len(paths)):
+        for item in _in_workers(
+            jobs, _process_one, paths, [manifest] * len(paths), [names] * len(paths)
+        ):
             done.append(item)
             if on_done:
                 on_done(item[0])
@@ -127,12 +133,13 @@ def build(
     license: str | None = None,
     merges: dict[tuple[str, str], Merge] | None = None,
     jobs: int = 1,
+    names: UserNames | None = None,
 ) -> BuildResult:
     """Build every output for the given reports into out_dir (swapped in atomically)."""
     from kg.validate import report_subgraphs, validate_graph
     from kg.void import DEFAULT_LICENSE, describe
 
-    results, errors = process_all(paths, on_done, manifest, jobs)
+    results, errors = process_all(paths, on_done, manifest, jobs, names)
     res = BuildResult(errors=errors)
     res.docs = [r.doc for r in results]
     res.mentions = [m for r in results for m in r.mentions]

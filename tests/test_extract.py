@@ -4,7 +4,8 @@ import pytest
 
 from kg.extract.components import clean_name
 from kg.normalize import normalize_text
-from tests.conftest import SEED_FILES
+from kg.pipeline import process_all
+from tests.conftest import CORPUS_FILES, ROOT, SEED_FILES
 
 REQUIRED_001 = {
     ("Enterprise", "天合光能"),
@@ -57,3 +58,21 @@ def test_seed_003_names_are_simplified_and_free_of_pinyin(seed_results):
 def test_mentions_serialise_as_json(seed_results):
     m = seed_results["001_f922f5036d7b17ae.txt"].mentions[0]
     assert json.loads(json.dumps(vars(m), ensure_ascii=False))["doc"] == "001_f922f5036d7b17ae.txt"
+
+
+GENERIC = [
+    ln.strip()
+    for ln in (ROOT / "tests" / "fixtures" / "generic_phrases.txt").read_text("utf-8").splitlines()
+    if ln.strip() and not ln.startswith("#")
+]
+
+
+@pytest.mark.skipif(not CORPUS_FILES, reason="provinces corpus not available")
+def test_no_generic_phrase_is_an_entity_in_any_corpus_report():
+    assert len(GENERIC) >= 50
+    results, errors = process_all(CORPUS_FILES)
+    assert not errors and len(results) == len(CORPUS_FILES)
+    emitted = {
+        (r.doc.name, m.type, m.name) for r in results for m in r.mentions if m.name in GENERIC
+    }
+    assert not emitted, sorted(emitted)[:20]

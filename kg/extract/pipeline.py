@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import spacy
@@ -14,6 +14,7 @@ from spacy.language import Language
 from kg import __version__
 from kg.extract import components  # noqa: F401 - registers the factories
 from kg.extract.components import Candidate
+from kg.extract.user_names import UserNames, apply_names
 from kg.model import ENTITY_TYPES, Mention, NormalizedDocument
 from kg.segment import pkuseg_model_dir
 
@@ -44,8 +45,11 @@ def extract_candidates(doc: NormalizedDocument) -> list[Candidate]:
     return list(nlp(doc.text)._.kg_entities or [])
 
 
-def extract_mentions(doc: NormalizedDocument) -> list[Mention]:
-    """Entity mentions of one document with raw offsets and the sentence that quotes them."""
+def extract_mentions(doc: NormalizedDocument, names: UserNames | None = None) -> list[Mention]:
+    """Entity mentions of one document with raw offsets and the sentence that quotes them.
+
+    `names` (an analyst's names file) is applied last, so its word is final.
+    """
     sents = sentence_spans(doc.text)
     out = [
         _mention(doc, sents, c.start, c.end, c.label, c.name, f"{EXTRACTOR_VERSION}#{c.extractor}")
@@ -56,6 +60,8 @@ def extract_mentions(doc: NormalizedDocument) -> list[Mention]:
     if speaker and not any(m.start == speaker.start and m.type == "Person" for m in out):
         out.append(speaker)
         out.sort(key=lambda m: (m.norm_start, m.norm_end, m.type))
+    if names:
+        out = apply_names(doc, out, names, partial(_mention, doc, sents))
     return out
 
 
