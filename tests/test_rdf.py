@@ -179,17 +179,12 @@ def test_outputs_are_written_and_tables_match_the_graph(built_seeds):
 def test_void_describes_sources_counts_and_classes(built_seeds):
     out, res = built_seeds
     g = Graph().parse(out / "void.ttl", format="turtle")
-    rows = list(
-        g.query(
-            """
+    rows = list(g.query("""
         PREFIX void: <http://rdfs.org/ns/void#>
         SELECT ?n (COUNT(DISTINCT ?src) AS ?sources) (COUNT(DISTINCT ?cp) AS ?classes) WHERE {
           ?d a void:Dataset ; void:triples ?n ; dcterms:source ?src ; dcterms:license ?l ;
              void:classPartition ?cp . }
-        GROUP BY ?n""",
-            initNs={"dcterms": "http://purl.org/dc/terms/"},
-        )
-    )
+        GROUP BY ?n""", initNs={"dcterms": "http://purl.org/dc/terms/"}))
     assert len(rows) == 1
     n, sources, classes = rows[0]
     assert int(n) == res.triples and int(sources) == len(SEED_FILES) and int(classes) >= 8

@@ -13,14 +13,11 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, read_list
-
-KG_DIR = Path(__file__).resolve().parents[1]
 
 if not Doc.has_extension("kg_candidates"):
     Doc.set_extension("kg_candidates", default=None)
@@ -268,7 +265,7 @@ class SuffixNames:
                 continue
             out.append(Candidate(left, m.end(), label, text[left : m.end()], self.name))
             if nested:
-                inner = strip_place_suffix(stem, self.places)
+                inner = self._strip_place_suffix(stem)
                 if 2 <= len(inner) <= 6 and inner not in self.places:
                     out.append(Candidate(left, left + len(inner), nested, inner, self.name, True))
         return doc
@@ -283,6 +280,13 @@ class SuffixNames:
                 return False
             i += 1
         return True
+
+    def _strip_place_suffix(self, stem: str) -> str:
+        """比亚迪常州 → 比亚迪: a company's site is often named company + place."""
+        for k in range(2, len(stem)):
+            if stem[k:] in self.places:
+                return stem[:k]
+        return stem
 
 
 @Language.factory(
@@ -412,90 +416,3 @@ class Merge:
                         taken[i] = True
         doc._.kg_entities = sorted(chosen, key=lambda c: (c.start, c.end, c.label))
         return doc
-
-
-@Language.factory("kg_ner", default_config={"model": "models/ner", "max_len": 25})
-def make_ner(nlp: Language, name: str, model: str, max_len: int) -> StatisticalNames:
-    return StatisticalNames(name, KG_DIR / model, max_len)
-
-
-class ModelMissing(RuntimeError):
-    """The trained NER is not where config.cfg says; the message says how to make it."""
-
-
-class StatisticalNames:
-    """Names found by the trained character-level NER (kg/models/ner, made by `kg train`).
-
-    Why characters: a tenth of gold names start or end inside a pkuseg word in some reports,
-    and a word-level tagger cannot place such a boundary; characters also let it generalise
-    from name suffixes (…光能, …二期) it has seen to stems it has not. It runs per paragraph,
-    as it was trained.
-    """
-
-    # a span across a clause break is a run-on, not a name (the model's rare failure mode)
-    CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n]")
-
-    def __init__(self, name: str, path: Path, max_len: int) -> None:
-        import spacy
-
-        if not (path / "meta.json").is_file():
-            raise ModelMissing(f"no trained NER at {path}; run `make train` (kg train)")
-        self.name = name
-        self.max_len = max_len
-        self.model = spacy.load(path)
-
-    def __call__(self, doc: Doc) -> Doc:
-        out = _candidates(doc)
-        paras = [m.span() for m in re.finditer(r"[^\n]+", doc.text)]
-        texts = (doc.text[a:b] for a, b in paras)
-        for (a, _), pdoc in zip(paras, self.model.pipe(texts, batch_size=64), strict=True):
-            for e in pdoc.ents:
-                name = clean_name(e.text)
-                if name and len(name) <= self.max_len and not self.CLAUSE_BREAK.search(name):
-                    out.append(
-                        Candidate(a + e.start_char, a + e.end_char, e.label_, name, self.name)
-                    )
-        return doc
-
-
-@Language.factory("kg_nested_names", default_config={"suffixes": "rules/suffixes.tsv"})
-def make_nested(nlp: Language, name: str, suffixes: str) -> NestedNames:
-    return NestedNames(name, _read_suffixes(suffixes))
-
-
-class NestedNames:
-    """The company inside a project's name (比亚迪 in 比亚迪二期), for candidates of any proposer.
-
-    Why: a tagger gives one label per character, so it cannot say both; the suffix rows of
-    suffixes.tsv that name a nested type (Project …二期 → Enterprise) say where the inner name
-    ends. A place after the stem is a site, not part of the company (比亚迪常州基地 → 比亚迪).
-    """
-
-    def __init__(self, name: str, rows: list[tuple[str, str, int, str]]) -> None:
-        self.name = name
-        self.rules = sorted(
-            ((label, suffix, nested) for label, suffix, _, nested in rows if nested),
-            key=lambda r: -len(r[1]),
-        )
-        self.places = admin_gazetteer().by_name
-
-    def __call__(self, doc: Doc) -> Doc:
-        out = _candidates(doc)
-        for c in list(out):
-            for label, suffix, nested in self.rules:
-                if c.label == label and c.name.endswith(suffix) and not c.nested_ok:
-                    stem = strip_place_suffix(c.name[: -len(suffix)], self.places)
-                    if 2 <= len(stem) <= 6 and stem not in self.places:
-                        at = doc.text.find(stem, c.start, c.end)
-                        if at >= 0:
-                            out.append(Candidate(at, at + len(stem), nested, stem, self.name, True))
-                    break
-        return doc
-
-
-def strip_place_suffix(stem: str, places: dict) -> str:
-    """比亚迪常州 → 比亚迪: a company's site is often named company + place."""
-    for k in range(2, len(stem)):
-        if stem[k:] in places:
-            return stem[:k]
-    return stem
