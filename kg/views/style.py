@@ -49,7 +49,8 @@ EDGE_COLORS = {
     "mentionedIn": "#b8b0a6",
     "coOccurs": "#8da0cb",
 }
-_RELATION_PALETTE = ("#4e79a7", "#e15759", "#59a14f", "#b07aa1", "#f28e2b", "#76b7b2")
+# darker than the node colours, so an edge is never mistaken for a node of some type
+_RELATION_PALETTE = ("#1f4e79", "#8c2d04", "#2d6a4f", "#6a3d9a", "#b15928", "#01665e")
 
 
 def edge_color(predicate: str) -> str:

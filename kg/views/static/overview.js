@@ -29,14 +29,7 @@
     return n.rank < limit || expanded.has(n.id);
   }
 
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
   var visible = new Set();
-  var nodeView = new vis.DataView(nodes, {filter: function (n) { return visible.has(n.id); }});
-  var edgeView = new vis.DataView(edges, {
-    filter: function (e) { return visible.has(e.from) && visible.has(e.to); }
-  });
-
   function recompute() {
     visible = new Set();
     data.nodes.forEach(function (n) { if (passes(n)) visible.add(n.id); });
@@ -44,7 +37,16 @@
     visible.forEach(function (id) { if (id.charAt(0) === "e") shown++; });
     document.getElementById("shown-count").textContent = String(shown);
   }
+  /* before the views exist: a DataView remembers the ids its filter passed when it was made,
+   * and refresh() only removes ids it remembers */
   recompute();
+
+  var nodes = new vis.DataSet(data.nodes);
+  var edges = new vis.DataSet(data.edges);
+  var nodeView = new vis.DataView(nodes, {filter: function (n) { return visible.has(n.id); }});
+  var edgeView = new vis.DataView(edges, {
+    filter: function (e) { return visible.has(e.from) && visible.has(e.to); }
+  });
 
   var container = document.getElementById("graph");
   var network = new vis.Network(container, {nodes: nodeView, edges: edgeView}, data.options);
