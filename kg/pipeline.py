@@ -174,16 +174,9 @@ def build(
         license or DEFAULT_LICENSE,
     )
 
-    report_iris = {d.name: str(report_iri(base, d.name)) for d in res.docs}
-    nodes = [*(e.iri for e in res.entities), *report_iris.values()]
-    view = ViewData(
-        res.docs,
-        res.entities,
-        relations_from_graph(union, nodes),
-        res.division_links,
-        listings,
-        report_iris,
-    )
+    nodes = [*(e.iri for e in res.entities), *(str(report_iri(base, d.name)) for d in res.docs)]
+    relations = relations_from_graph(union, nodes)
+    view = ViewData(res.docs, res.entities, relations, res.division_links, listings, base)
 
     def fill(tmp: Path) -> None:
         from kg.store import STORE_DIR, write_store

@@ -51,8 +51,16 @@ def test_build_twice_gives_identical_graph(tmp_path, built_seeds):
     out = tmp_path / "again"
     result = CliRunner().invoke(main, ["build", *map(str, SEED_FILES), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    for name in ("graph.ttl", "graph.nt", "build-report.json", "index.html"):
+    for name in ("graph.ttl", "graph.nt", "build-report.json"):
         assert (out / name).read_bytes() == (first / name).read_bytes(), name
+    views = sorted(p.relative_to(first) for d in ("", "assets", "entity", "report")
+                   for p in (first / d).glob("*.*"))  # fmt: skip
+    assert len(views) > 100
+    assert views == sorted(p.relative_to(out) for d in ("", "assets", "entity", "report")
+                           for p in (out / d).glob("*.*"))  # fmt: skip
+    for rel in views:
+        if rel.suffix in (".html", ".js", ".css", ".svg"):
+            assert (out / rel).read_bytes() == (first / rel).read_bytes(), rel
 
 
 def test_build_summary_goes_to_stderr(tmp_path):

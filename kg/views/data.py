@@ -19,7 +19,8 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.link import DivisionLink, ListingLink
 from kg.model import Entity, GlossaryEntry, NormalizedDocument
-from kg.resolve import canonical_name
+from kg.rdf import report_iri
+from kg.resolve import DEFAULT_BASE_IRI, canonical_name
 
 MENTIONED_IN = "mentionedIn"  # a derived relation: entity → report, from the mentions
 CO_OCCURS = "coOccurs"  # a derived relation: two entities named in the same sentence
@@ -54,7 +55,12 @@ class ViewData:
     relations: list[Relation] = field(default_factory=list)
     division_links: list[DivisionLink] = field(default_factory=list)
     listings: list[ListingLink] = field(default_factory=list)
-    report_iris: dict[str, str] = field(default_factory=dict)  # document name → report IRI
+    base: str = DEFAULT_BASE_IRI
+
+    @cached_property
+    def report_iris(self) -> dict[str, str]:
+        """Document name → the report's IRI in the graph."""
+        return {d.name: str(report_iri(self.base, d.name)) for d in self.docs}
 
     @cached_property
     def by_iri(self) -> dict[str, Entity]:

@@ -481,11 +481,22 @@ def search_data(view: ViewData) -> str:
     as a script (a page opened from file:// may not fetch() a JSON file)."""
     entries: list[list[object]] = []
     for e in sorted(view.entities, key=lambda e: (-len(e.mentions), e.iri)):
-        entries.append([e.name, e.type, view.href(e.iri, ""), len(e.mentions), sorted(e.aliases)])
+        # the regions naming it tell apart same-named programmes of two cities
+        regions = sorted({r for m in e.mentions if (r := view.docs_by_name[m.doc].metadata.region)})
+        entries.append(
+            [
+                e.name,
+                e.type,
+                view.href(e.iri, ""),
+                len(e.mentions),
+                sorted(e.aliases),
+                "、".join(regions[:3]) + ("…" if len(regions) > 3 else ""),
+            ]
+        )
     for d in sorted(view.docs, key=lambda d: d.name):
         md = d.metadata
         extra = [x for x in (md.region, d.name) if x]
         entries.append(
-            [report_title(d), "Report", view.href(view.report_iris[d.name], ""), 0, extra]
+            [report_title(d), "Report", view.href(view.report_iris[d.name], ""), 0, extra, ""]
         )
     return "window.KG_SEARCH = " + safe_json(entries) + ";\n"

@@ -23,7 +23,7 @@
     s.src = root + "assets/search-data.js";
     s.onload = function () {
       entries = (window.KG_SEARCH || []).map(function (e) {
-        return {name: e[0], type: e[1], href: e[2], mentions: e[3], aliases: e[4],
+        return {name: e[0], type: e[1], href: e[2], mentions: e[3], aliases: e[4], where: e[5],
           key: norm(e[0]), keys: e[4].map(norm)};
       });
       waiting.splice(0).forEach(function (f) { f(); });
@@ -77,7 +77,8 @@
       }
       var meta = document.createElement("span");
       meta.className = "meta";
-      meta.textContent = (TYPE_ZH[h.e.type] || h.e.type) + (h.e.mentions ? " · " + h.e.mentions + "次" : "");
+      meta.textContent = (TYPE_ZH[h.e.type] || h.e.type) + (h.e.mentions ? " · " + h.e.mentions + "次" : "") +
+        (h.e.where ? " · " + h.e.where : "");
       a.appendChild(meta);
       li.appendChild(a);
       list.appendChild(li);
