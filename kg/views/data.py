@@ -130,14 +130,18 @@ class ViewData:
     def doc_slugs(self) -> dict[str, str]:
         return {d.name: doc_slug(d.name) for d in self.docs}
 
+    @cached_property
+    def _paths(self) -> dict[str, str]:
+        """Every node's page, relative to the output directory, percent-encoded once."""
+        paths = {iri: f"entity/{quote(slug)}.html" for iri, slug in self.entity_slugs.items()}
+        for iri, doc in self.doc_by_iri.items():
+            paths[iri] = f"report/{quote(self.doc_slugs[doc.name])}.html"
+        return paths
+
     def href(self, iri: str, root: str) -> str | None:
         """Relative address of a node's page from a page `root` levels deep ('' or '../')."""
-        if iri in self.entity_slugs:
-            return f"{root}entity/{quote(self.entity_slugs[iri])}.html"
-        doc = self.doc_by_iri.get(iri)
-        if doc is not None:
-            return f"{root}report/{quote(self.doc_slugs[doc.name])}.html"
-        return None
+        path = self._paths.get(iri)
+        return root + path if path is not None else None
 
     def label(self, iri: str) -> str:
         if iri in self.by_iri:

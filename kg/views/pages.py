@@ -31,14 +31,14 @@ from kg.views.style import FONT_FACE, TYPE_COLORS, TYPE_NAMES_ZH, TYPE_SHAPES, e
 CO_OCCURRING_LISTED = 40  # entities listed as sharing sentences with an entity
 CO_OCCURRING_DRAWN = 16  # of which drawn in its neighbourhood graph
 TOP_PER_TYPE = 12  # entities per type on the index page
-_JS_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    ord("'"): "\\u0027",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+_JS_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("'", "\\u0027"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def safe_json(data: object) -> Markup:
@@ -46,7 +46,9 @@ def safe_json(data: object) -> Markup:
     it can end the element, start a comment or break a string, so it is marked safe for the
     templates (whose HTML escaping would corrupt JSON inside a script element)."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
-    return Markup(text.translate(_JS_ESCAPES))
+    for char, escaped in _JS_ESCAPES:  # str.replace: many times faster than str.translate
+        text = text.replace(char, escaped)
+    return Markup(text)
 
 
 def type_label(t: str) -> str:
