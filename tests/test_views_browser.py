@@ -217,9 +217,9 @@ def test_injected_names_title_and_address_show_as_text_and_run_nothing(probe_bui
                 tip = page.locator("div.vis-tooltip")
                 tip.wait_for(state="visible")
                 assert SCRIPT_PROBE in tip.inner_text()
+                page.screenshot(path=str(screenshots / "xss-overview-tooltip.png"))
             assert page.locator('img[src="x"]').count() == 0
             assert page.locator("script:not([src]):not([type='application/json'])").count() == 0
-        page.screenshot(path=str(screenshots / "xss-overview.png"))
         _assert_clean(s)
 
 
