@@ -29,6 +29,7 @@ GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _GAP = 8.0  # pixels kept free between nodes placed on a spiral
 _SPACING = 90.0  # typical distance between neighbours in the core layout, pixels
 _SPIRAL_STEP = 14.0
+_RING_STEP = 150.0  # pixels between neighbouring reports on the ring
 _CORE_MAX = 450  # nodes laid out by the spring layout (networkx's dense solver: < 500)
 
 
@@ -100,27 +101,44 @@ def layout(view: ViewData, shown: list[Entity]) -> dict[str, tuple[float, float]
         for doc, n in sorted(Counter(m.doc for m in e.mentions).items()):
             if doc in core_docs:
                 g.add_edge(e.iri, doc, weight=1 + math.log(n))
-    raw = (
-        nx.spring_layout(g, seed=7, iterations=150, weight="weight")
-        if len(g) > 1
-        else {n: (0.0, 0.0) for n in g}
-    )
-    points = [(float(raw[n][0]), float(raw[n][1])) for n in g]
-    nearest = (
-        sorted(
-            min(math.dist(p, q) for j, q in enumerate(points) if j != i)
+    # the reports stay fixed on a circle, in order of their region codes (neighbouring
+    # regions side by side); entities settle between the reports that name them
+    order = sorted(core_reports, key=lambda n: (view.docs_by_name[n].metadata.region_code or "", n))
+    ring = {
+        n: (math.cos(2 * math.pi * i / len(order)), math.sin(2 * math.pi * i / len(order)))
+        for i, n in enumerate(order)
+    }
+    if len(order) > 1:  # a ring with room for a report label every _RING_STEP pixels
+        raw = nx.spring_layout(g, pos=ring, fixed=order, seed=7, iterations=150, weight="weight")
+        # and room inside for the core entities: about _SPACING² of area each
+        scale = max(len(order) * _RING_STEP / (2 * math.pi), _SPACING * math.sqrt(len(g)) / 1.6)
+    else:  # one report: a free spring layout around it
+        raw = (
+            nx.spring_layout(g, seed=7, iterations=150, weight="weight")
+            if len(g) > 1
+            else {n: (0.0, 0.0) for n in g}
+        )
+        points = [(float(raw[n][0]), float(raw[n][1])) for n in g]
+        nearest = sorted(
+            min((math.dist(p, q) for j, q in enumerate(points) if j != i), default=1.0)
             for i, p in enumerate(points)
         )
-        if len(points) > 1
-        else [1.0]
-    )
-    scale = _SPACING / max(nearest[len(nearest) // 2], 1e-9)
-    pos = {n: (float(raw[n][0]) * scale, float(raw[n][1]) * scale) for n in g}
+        scale = _SPACING / max(nearest[len(nearest) // 2], 1e-9)
     occupied = _Occupied(2 * node_size(10**6) + _GAP)
     sizes = {e.iri: node_size(len(e.mentions)) for e in shown}
-    for n, (x, y) in pos.items():
-        occupied.add(x, y, sizes.get(n, 30.0))
     spirals: dict[tuple[str, ...], int] = defaultdict(int)
+    pos: dict[str, tuple[float, float]] = {}
+    for n in order or list(g)[: len(core_reports)]:
+        pos[n] = (float(raw[n][0]) * scale, float(raw[n][1]) * scale)
+        occupied.add(*pos[n], 30.0)
+    for e in core_entities:  # where the spring layout put it, or the nearest free spot
+        x, y = float(raw[e.iri][0]) * scale, float(raw[e.iri][1]) * scale
+        size = sizes[e.iri]
+        if occupied.free(x, y, size):
+            occupied.add(x, y, size)
+            pos[e.iri] = (x, y)
+        else:
+            pos[e.iri] = _place(occupied, spirals, (e.iri,), (x, y), size)
     for name in reports:  # reports beyond the core: around the centre
         if name not in pos:
             pos[name] = _place(occupied, spirals, ("",), (0.0, 0.0), 30.0)
