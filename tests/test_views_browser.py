@@ -105,6 +105,24 @@ def test_overview_draws_nodes_and_the_type_filter_hides_and_shows_them(built_see
         shown = int(page.inner_text("#shown-count"))
         page.click("#show-more")
         assert int(page.inner_text("#shown-count")) > shown
+        # one report: only it and the entities it names
+        report = page.eval_on_selector("#report-filter option:nth-child(2)", "o => o.value")
+        page.select_option("#report-filter", report)
+        docs = page.evaluate(
+            "kgOverview.visibleIds().map(id => kgOverview.network.body.data.nodes.get(id).docs)"
+        )
+        assert docs and all(report in d for d in docs)
+        page.select_option("#report-filter", "")
+        # one year: nodes named by a report of that year
+        year = page.eval_on_selector("#year-filter option:nth-child(2)", "o => o.value")
+        page.select_option("#year-filter", year)
+        years = page.evaluate(
+            """() => { const nodes = kgOverview.network.body.data.nodes;
+            const year = {}; kgOverview.visibleIds().forEach(id => { const n = nodes.get(id);
+              if (n.kgType === 'Report') year[id] = String(n.year); });
+            return kgOverview.visibleIds().map(id => nodes.get(id).docs.map(d => year[d])); }"""
+        )
+        assert years and all(year in ys for ys in years)
         _assert_clean(s)
 
 
