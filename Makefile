@@ -7,16 +7,29 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 PKUSEG := pkuseg==0.0.25
 
-.PHONY: run test setup train lint lock clean
+.PHONY: run test setup browser train lint lock clean
 
 run: $(STAMP)
 	$(BIN)/kg build seeds -o outputs
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/python -m pytest -q
 
-setup: $(STAMP)
+setup: $(STAMP) browser
+
+# The view tests and benchmarks/views_first_draw.py drive Debian's chromium (through the pinned
+# playwright package, never a browser it downloads); without fonts-noto-cjk Chinese renders as
+# empty boxes. Installed when missing and we are root (CI is); otherwise say what to install.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+browser:
+	@if [ -x $(CHROMIUM) ] && [ -e $(CJK_FONT) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	else \
+	  echo "note: the browser tests need $(CHROMIUM) and fonts-noto-cjk: apt-get install chromium fonts-noto-cjk" >&2; \
+	fi
 
 # Retrain the shipped NER (kg/models/ner) from tests/gold/train/: seeded, CPU, about 20 minutes.
 # Needs the provinces corpus beside the checkout (or KG_CORPUS) for the provincial gold files.
@@ -43,4 +56,4 @@ lock: $(STAMP)
 	mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf $(VENV) outputs/*.ttl outputs/*.html outputs/*.json
+	rm -rf $(VENV) outputs/*.ttl outputs/*.html outputs/*.json outputs/entity outputs/report outputs/assets

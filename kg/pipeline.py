@@ -25,9 +25,10 @@ from kg.metadata import manifest_metadata
 from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
 from kg.ontology import ontology_html
-from kg.rdf import build_dataset, graph_iri, mention_iri
+from kg.rdf import build_dataset, graph_iri, mention_iri, report_iri
 from kg.resolve import DEFAULT_BASE_IRI, Merge, resolve_entities, retired_iris
-from kg.views import write_views
+from kg.views import ViewData, write_views
+from kg.views.data import relations_from_graph
 
 
 @dataclass
@@ -173,6 +174,10 @@ def build(
         license or DEFAULT_LICENSE,
     )
 
+    nodes = [*(e.iri for e in res.entities), *(str(report_iri(base, d.name)) for d in res.docs)]
+    relations = relations_from_graph(union, nodes)
+    view = ViewData(res.docs, res.entities, relations, res.division_links, listings, base)
+
     def fill(tmp: Path) -> None:
         from kg.store import STORE_DIR, write_store
 
@@ -186,7 +191,7 @@ def build(
             ["iri", "type", "name", "target", "hint", "reason"],
             to_verify(res.entities, res.division_links),
         )
-        write_views(tmp, res.docs, res.entities)
+        write_views(tmp, view)
         write_json(tmp / "build-report.json", build_report(res))
 
     atomic_output_dir(out_dir, fill)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,8 +64,16 @@ def test_build_twice_gives_identical_graph(tmp_path, built_seeds):
     out = tmp_path / "again"
     result = CliRunner().invoke(main, ["build", *map(str, SEED_FILES), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    for name in ("graph.ttl", "graph.nt", "build-report.json", "index.html"):
+    for name in ("graph.ttl", "graph.nt", "build-report.json"):
         assert (out / name).read_bytes() == (first / name).read_bytes(), name
+    views = sorted(p.relative_to(first) for d in ("", "assets", "entity", "report")
+                   for p in (first / d).glob("*.*"))  # fmt: skip
+    assert len(views) > 100
+    assert views == sorted(p.relative_to(out) for d in ("", "assets", "entity", "report")
+                           for p in (out / d).glob("*.*"))  # fmt: skip
+    for rel in views:
+        if rel.suffix in (".html", ".js", ".css", ".svg"):
+            assert (out / rel).read_bytes() == (first / rel).read_bytes(), rel
 
 
 def test_build_summary_goes_to_stderr(tmp_path):
@@ -162,14 +171,14 @@ def test_query_default_graph_is_the_union_of_named_graphs(built_seeds):
     assert (out / "store").is_dir()
 
 
-def test_index_html_loads_nothing_from_the_network(built_seeds):
+def test_views_link_only_local_scripts_and_styles(built_seeds):
     out, _ = built_seeds
-    html = (out / "index.html").read_text(encoding="utf-8")
-    assert (
-        "http://" not in html.replace("http://www.w3.org", "")
-        and "https://" not in html.split('<script id="graph-data"')[0]
-    )
-    assert 'src="assets/vis-network.min.js"' in html
+    pages = [out / "index.html", out / "overview.html", *(out / "entity").glob("*.html")][:50]
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"""<(script|link)[^>]+(src|href)=["']?(https?:)?//""", html), page
+    overview = (out / "overview.html").read_text(encoding="utf-8")
+    assert 'src="assets/vis-network.min.js"' in overview
     assert (out / "assets" / "vis-network.min.js").stat().st_size > 100_000
 
 
