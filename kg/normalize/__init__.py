@@ -42,6 +42,9 @@ def normalize_text(raw: str) -> tuple[Mapped, Mapped, dict[str, object]]:
     m = remove_boilerplate(m, cleanup)
     m = remove_repeats(m, cleanup)
     m = join_broken_lines(m, cleanup)
+    # a pinyin annotation broken across lines (㐀(\na)) is whole only once the lines are joined
+    m, pinyin_joined = strip_pinyin(m)
+    pinyin += pinyin_joined
     report: dict[str, object] = {
         "raw_chars": len(raw),
         "normalized_chars": len(m.text),

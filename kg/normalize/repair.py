@@ -112,8 +112,8 @@ def _common_chars() -> frozenset[str]:
 def _looks_garbled(fragment: str) -> bool:
     common = _common_chars()
     body = fragment.lstrip("?")
-    if not body:
-        return False
+    if not body or re.fullmatch(r"\?[!;。]", fragment):
+        return False  # one ? and a stop with nothing after (什么?!) is punctuation, not a lost byte
     if body[0] in "!;?" or re.match(_PY, body) or re.search(r"[A-Za-z^]\(?.{1,6}\)$", body):
         return True
     cjk = [c for c in body if "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"]
