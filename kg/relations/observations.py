@@ -29,7 +29,19 @@ from kg.relations.common import (
 )
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#observations"
-_CN = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _NOT_THE_INDICATOR = "占单均"
 _SHARE = re.compile(r"比重|占比|能耗|强度")
@@ -70,7 +82,7 @@ def rules() -> Rules:
     for line in (DATA_DIR / "rules/indicators.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        cols = line.split("\t") + ["", ""]
+        cols = [*line.split("\t"), "", ""]
         ind = Indicator(cols[0], tuple(s for s in cols[2].split("|") if s))
         for alias in [cols[0], *cols[1].split("|")]:
             if alias:
@@ -213,7 +225,11 @@ def _fact(
         indicator += "下降"
     elif any(c in cues for c in r.growth) and unit in ("%", "个百分点"):
         indicator += "增长"
-    if unit == "%" and not indicator.endswith(("增长", "下降")) and not _RATIO_NAME.search(indicator):
+    if (
+        unit == "%"
+        and not indicator.endswith(("增长", "下降"))
+        and not _RATIO_NAME.search(indicator)
+    ):
         return None  # a percentage of an amount that is not a rate: some share of it
     qualifier = r.after.get(v.group("q") or "")
     if qualifier is None:
