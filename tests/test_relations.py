@@ -215,3 +215,17 @@ def test_corpus_reports_give_their_own_observations(report, row):
     from kg.pipeline import normalize_path
 
     assert row in rows(normalize_path(corpus_file(report)))
+
+
+def test_other_writings_of_growth_ranges_and_fullwidth_percent():
+    doc = doc_of(
+        REVIEW
+        + "地区生产总值增长5.1％，县域经济增长5.5％以上，工业对经济增长的贡献率达到36.1%。\n"
+        + PLAN
+        + "主要预期目标是：经济增长4.5-5%，粮食产量1600亿斤以上。\n"
+    )
+    assert rows(doc) == {
+        ("地区生产总值增长", 2025, 5.1, "%", "actual", None),
+        ("地区生产总值增长", 2026, 4.5, "%", "target", "至5"),
+        ("粮食产量", 2026, 1600.0, "亿斤", "target", "以上"),
+    }

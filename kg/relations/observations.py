@@ -1,11 +1,12 @@
 """Indicator observations: 地区生产总值增长5.5%左右 → (地区生产总值增长, region, year, 5.5, %).
 
 An indicator name (from kg/data/rules/indicators.tsv) followed closely by a number with a unit
-is an observation. Values are normalised (1.3万亿元 → 13000 亿元, 两万亿元 → 20000 亿元,
-5.9万元 → 59000 元); 左右/以上/以内 are kept as the qualifier. A percentage after a growth
-cue (增长, 同比增长) is the growth rate, named indicator + 增长. The kind and year come from
-where the sentence sits: 预计 → expected (reviewed year); target cues (预期目标, 力争) or the
-plan part → target (planned year); otherwise actual (reviewed year). Multi-year figures
+is an observation. Values are normalised so they compare across reports: 1.3万亿元 → 13000
+亿元, 两万亿元 → 20000 亿元, 5.9万元 → 59000 元; 左右/以上/以内 are kept as the qualifier, and a
+range (4.5-5%) gives its low end with the high end as qualifier (至5). A percentage after a
+growth cue (增长, 同比增长) is the growth rate, named indicator + 增长. The kind and year come
+from where the sentence sits: 预计 → expected (reviewed year); target cues (预期目标, 力争) or
+the plan part → target (planned year); otherwise actual (reviewed year). Multi-year figures
 (年均, 累计, 十四五, 是2015年的1.46倍) are not one year's observation and are skipped.
 """
 
@@ -43,8 +44,7 @@ _CN = {
     "九": 9,
 }
 _YEAR = re.compile(r"(20\d{2})\s*年")
-_NOT_THE_INDICATOR = "占单均"
-_SHARE = re.compile(r"比重|占比|能耗|强度")
+_SHARE = re.compile(r"比重|占比|能耗|强度|贡献")
 _RATIO_NAME = re.compile(r"占比|率|涨幅|比重|强度")
 _SENTENCE_PERIOD = re.compile(r"十三五|十四五|十五五|五年|今后|以来")
 
@@ -68,6 +68,7 @@ class Rules:
     expected: tuple[str, ...]
     target: tuple[str, ...]
     period: tuple[str, ...]
+    not_after: tuple[str, ...]
 
 
 def _alt(words: object) -> str:
@@ -91,7 +92,8 @@ def rules() -> Rules:
     gap = r"[^，。；;,:：、\d]{0,10}?"
     number = r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?=\s*(?:万|亿))"
     value_re = re.compile(
-        rf"(?P<gap>{gap})(?P<num>{number})\s*(?P<unit>{_alt(units)})\s*(?P<q>{_alt(cfg['qualifiers_after'])})?"
+        rf"(?P<gap>{gap})(?P<num>{number})(?:\s*[-—~～至到]\s*(?P<hi>\d+(?:\.\d+)?))?"
+        rf"\s*(?P<unit>{_alt(units)})\s*(?P<q>{_alt(cfg['qualifiers_after'])})?"
     )
     return Rules(
         aliases=aliases,
@@ -105,6 +107,7 @@ def rules() -> Rules:
         expected=tuple(cfg["expected_cues"]),
         target=tuple(cfg["target_cues"]),
         period=tuple(cfg["period_cues"]),
+        not_after=tuple(cfg["not_after"]),
     )
 
 
@@ -134,8 +137,8 @@ def extract_observations(doc: NormalizedDocument) -> list[Fact]:
     out: list[Fact] = []
     for m in r.alias_re.finditer(text):
         ind = r.aliases[m.group(0)]
-        if m.start() > 0 and text[m.start() - 1] in _NOT_THE_INDICATOR:
-            continue  # 占地区生产总值比重, 单位GDP能耗, 人均GDP written apart: another indicator
+        if text[max(0, m.start() - 4) : m.start()].endswith(r.not_after):
+            continue  # 占地区生产总值比重, 单位GDP能耗, 县域经济增长: another indicator
         k = bisect_right(starts, m.start()) - 1
         if k < 0:
             continue
@@ -150,21 +153,33 @@ def extract_observations(doc: NormalizedDocument) -> list[Fact]:
         else:
             names = [ind.name] * len(values)
             values = [v for i, v in enumerate(values) if i == 0 or v.group("gap").strip()]
+        context = text[_context_start(text, m.start()) : values[0].end()]
         part = part_at(parts, m.start())
+        if part == "period" and _this_year(context, meta.year_planned):
+            part = "plan"  # 今年…预期目标 under a heading named for the plan period
         if part in ("period", "glossary"):
             continue
-        in_plan = part == "plan"
-        kind = _kind(r, text[s_start : m.start()] + text[m.start() : values[0].end()], in_plan)
+        kind = _kind(r, context, part == "plan")
         year = meta.year_planned if kind == "target" else meta.year_reviewed
         if year is None or _SENTENCE_PERIOD.search(text[s_start : m.start()]):
             continue
         q_start, q_end, quote = quote_span(doc, s_start, s_end)
         for name, v in zip(names, values, strict=False):
-            cues = v.group("gap") if cue_gap is None else cue_gap
+            cues = m.group(0) + (v.group("gap") if cue_gap is None else cue_gap)
             fact = _fact(doc, r, name, v, cues, m.start(), kind, year, (q_start, q_end, quote))
             if fact is not None:
                 out.append(fact)
     return out
+
+
+def _context_start(text: str, pos: int) -> int:
+    """Start of the passage whose cue words (预计, 预期目标是：…；…) hold for `pos`: the
+    sentence up to 。, across the ； that separate the items of a target list."""
+    return max(text.rfind(c, 0, pos) for c in "。！？\n") + 1
+
+
+def _this_year(context: str, planned: int | None) -> bool:
+    return "今年" in context or (planned is not None and f"{planned}年" in context)
 
 
 def _values(r: Rules, text: str, pos: int, limit: int) -> list[re.Match[str]]:
@@ -232,6 +247,8 @@ def _fact(
     ):
         return None  # a percentage of an amount that is not a rate: some share of it
     qualifier = r.after.get(v.group("q") or "")
+    if v.group("hi"):  # a range, 4.5-5%: the value is its low end, the qualifier its high end
+        qualifier = f"至{round(parse_number(v.group('hi')) * factor, 6):g}"
     if qualifier is None:
         qualifier = next((q for cue, q in r.before.items() if gap.endswith(cue)), None)
     start, end = doc.raw_span(ind_start, v.end())
