@@ -156,6 +156,7 @@ def process_all(
     for i in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
         p = paths[i]
         row = (manifest or {}).get(p.name)
+        collect(2 * workers.slots - 1)  # before reading: only the bytes in flight are held
         try:
             data = read_bytes(p)
         except IngestError as exc:
@@ -166,7 +167,6 @@ def process_all(
         if hit is not None:
             finish(i, (hit, None))
             continue
-        collect(2 * workers.slots - 1)
         try:
             fut = workers.executor.submit(process_bytes, str(p), data, row, names, max_chars)
         except Exception as exc:  # a broken pool refuses new work

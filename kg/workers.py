@@ -9,7 +9,10 @@ load the models once each, on their first task; the parent never loads the segme
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -44,9 +47,18 @@ class Workers:
     where: str  # for messages: "in process", "2 local processes", "dask tcp://..."
 
 
-def _ignore_sigint() -> None:
-    # Ctrl-C reaches the whole process group; the parent alone handles it and stops the pool
+def _init_worker(parent: int) -> None:
+    """Ignore Ctrl-C (it reaches the whole process group; the parent alone handles it and stops
+    the pool), and exit when the parent is gone: a killed build must not leave workers behind,
+    each holding the models in memory."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
 
 
 @contextmanager
@@ -68,7 +80,10 @@ def open_workers(
         yield Workers(InlineExecutor(), 1, "in process")
         return
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=mp.get_context("spawn"), initializer=_ignore_sigint
+        max_workers=jobs,
+        mp_context=mp.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
     )
     try:
         yield Workers(pool, jobs, f"{jobs} local processes")
