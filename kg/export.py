@@ -15,7 +15,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
@@ -89,26 +90,25 @@ def union_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
     return sorted(keys, key=keys.__getitem__)
 
 
-def write_graph_files(
-    quads: list[ox.Quad], triples: list[ox.Triple], out_dir: Path
-) -> dict[str, bytes]:
+def write_graph_files(quads: list[ox.Quad], triples: list[ox.Triple], out_dir: Path) -> None:
     """The union (`union_triples(quads)`) as Turtle and N-Triples; the named graphs as TriG,
     N-Quads and JSON-LD.
 
     Written by Oxigraph's serialisers from the sorted quads (rdflib's Turtle writer took 40 s
-    on the 30-report corpus); returns each file's bytes, N-Quads feed the query store.
+    on the 30-report corpus) straight into the files, one at a time, so that no file is held
+    in memory whole.
     """
-    prefixes = EXPORT_PREFIXES
-    files = {
-        "graph.ttl": ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes),
-        "graph.nt": ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-        "graph.trig": ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes),
-        "graph.nq": ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-        "graph.jsonld": dataset_jsonld(quads, prefixes).encode("utf-8"),
-    }
-    for name, data in files.items():
-        (out_dir / name).write_bytes(data)
-    return files
+    for name, data, fmt in (
+        ("graph.ttl", triples, ox.RdfFormat.TURTLE),
+        ("graph.nt", triples, ox.RdfFormat.N_TRIPLES),
+        ("graph.trig", quads, ox.RdfFormat.TRIG),
+        ("graph.nq", quads, ox.RdfFormat.N_QUADS),
+    ):
+        prefixes = EXPORT_PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+        ox.serialize(data, output=str(out_dir / name), format=fmt, prefixes=prefixes)
+    with (out_dir / "graph.jsonld").open("w", encoding="utf-8") as fh:
+        for chunk in dataset_jsonld(quads, EXPORT_PREFIXES):
+            fh.write(chunk)
 
 
 def _term_json(o: ox.NamedNode | ox.Literal) -> dict[str, str]:
@@ -122,31 +122,40 @@ def _term_json(o: ox.NamedNode | ox.Literal) -> dict[str, str]:
     return {"@id": o.value}
 
 
-def dataset_jsonld(quads: list[ox.Quad], prefixes: dict[str, str]) -> str:
-    """JSON-LD of the named graphs, `@context` embedded, nodes and values sorted.
-
-    Written by hand rather than by a serializer so that the output is byte-stable.
-    """
-    graphs: dict[str, dict[str, dict[str, list[dict[str, str]]]]] = {}
+def _graph_jsonld(gid: str, quads: Iterable[ox.Quad]) -> dict[str, object]:
+    nodes: dict[str, dict[str, list[dict[str, str]]]] = {}
     for q in quads:
-        node = graphs.setdefault(q.graph_name.value, {}).setdefault(q.subject.value, {})
+        node = nodes.setdefault(q.subject.value, {})
         if q.predicate.value == _RDF_TYPE:
             node.setdefault("@type", []).append({"@id": q.object.value})
         else:
             node.setdefault(q.predicate.value, []).append(_term_json(q.object))
-    out_graphs = []
-    for gid in sorted(graphs):
-        nodes = []
-        for sid in sorted(graphs[gid]):
-            props = graphs[gid][sid]
-            node: dict[str, object] = {"@id": sid}
-            for key in sorted(props):
-                values = sorted(props[key], key=lambda v: json.dumps(v, sort_keys=True))
-                node[key] = [v["@id"] for v in values] if key == "@type" else values
-            nodes.append(node)
-        out_graphs.append({"@id": gid, "@graph": nodes})
-    doc = {"@context": prefixes, "@graph": out_graphs}
-    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    out = []
+    for sid in sorted(nodes):
+        props = nodes[sid]
+        node: dict[str, object] = {"@id": sid}
+        for key in sorted(props):
+            values = sorted(props[key], key=lambda v: json.dumps(v, sort_keys=True))
+            node[key] = [v["@id"] for v in values] if key == "@type" else values
+        out.append(node)
+    return {"@id": gid, "@graph": out}
+
+
+def dataset_jsonld(quads: list[ox.Quad], prefixes: dict[str, str]) -> Iterator[str]:
+    """JSON-LD of the named graphs (`quads` sorted by graph), `@context` embedded, nodes and
+    values sorted, in pieces: one named graph at a time is held in memory.
+
+    Written by hand rather than by a serializer so that the output is byte-stable; the text is
+    what `json.dumps(document, indent=1)` gives.
+    """
+
+    def indented(obj: object, depth: int) -> str:
+        return json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * depth)
+
+    yield '{\n "@context": ' + indented(prefixes, 1) + ',\n "@graph": ['
+    for i, (gid, group) in enumerate(groupby(quads, key=lambda q: q.graph_name.value)):
+        yield ("," if i else "") + "\n  " + indented(_graph_jsonld(gid, group), 2)
+    yield "\n ]\n}\n"
 
 
 def _csv(rows: Iterable[Iterable[object]], header: list[str]) -> str:

@@ -266,8 +266,8 @@ def build(
         )
 
         def fill(tmp: Path) -> None:
-            files = write_graph_files(quads, triples, tmp)
-            write_store(files["graph.nq"], tmp / STORE_DIR)
+            write_graph_files(quads, triples, tmp)
+            write_store(tmp / "graph.nq", tmp / STORE_DIR)
             (tmp / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
             (tmp / "ontology.html").write_text(ontology_html(), encoding="utf-8")
             write_tables(tmp, res.docs, res.entities, lambda m: str(mention_iri(base, m)))
