@@ -38,4 +38,4 @@ lock: $(STAMP)
 	mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf $(VENV) outputs/*.ttl outputs/*.html outputs/*.json
+	rm -rf $(VENV) outputs/*.ttl outputs/*.html outputs/*.json outputs/.cache

@@ -120,9 +120,9 @@ def process_all(
 
     The parent reads each file's bytes (and looks them up in the cache) and hands the rest to
     the workers — `jobs` local processes unless `workers` says otherwise — largest file first,
-    so that no long report starts last; at most two tasks per worker are in flight, so memory
-    stays flat however many files there are. Results come back in input order whatever ran
-    where, so the graph does not depend on the workers.
+    so that no long report starts last; at most two tasks per worker are in flight, so the
+    parent holds the bytes of only those files however many there are. Results come back in
+    input order whatever ran where, so the graph does not depend on the workers.
     """
     paths = list(paths)
     if workers is None:
