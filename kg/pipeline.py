@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg import __version__
 from kg.cache import BuildCache, names_fingerprint
@@ -20,8 +21,6 @@ from kg.export import (
     write_json,
     write_tables,
 )
-from kg.extract import extract_mentions
-from kg.extract.user_names import UserNames
 from kg.ingest import DEFAULT_MAX_CHARS, IngestError, decode_document, read_bytes, read_document
 from kg.link import DivisionLink, link_divisions, listing_links, to_verify
 from kg.metadata import manifest_metadata
@@ -32,6 +31,9 @@ from kg.rdf import build_dataset, graph_iri, mention_iri
 from kg.resolve import DEFAULT_BASE_IRI, Merge, resolve_entities, retired_iris
 from kg.views import write_views
 from kg.workers import Workers, open_workers
+
+if TYPE_CHECKING:  # extraction (spaCy) is imported where it runs: the parent never needs it
+    from kg.extract.user_names import UserNames
 
 
 @dataclass
@@ -75,6 +77,8 @@ def process_document(
     path: Path, manifest: Manifest | None = None, names: UserNames | None = None
 ) -> DocResult:
     """Ingest, normalise and extract one report (raises IngestError for unusable input)."""
+    from kg.extract import extract_mentions
+
     doc = normalize_path(path, manifest)
     return DocResult(doc, extract_mentions(doc, names))
 
@@ -88,6 +92,8 @@ def process_bytes(
 ) -> Outcome:
     """The per-document stages on a file's bytes, as a worker runs them: a result, or a
     per-file error that names what was wrong (so that one bad file costs only itself)."""
+    from kg.extract import extract_mentions
+
     try:
         raw = decode_document(path, data, max_chars)
         doc = normalize_document(raw, manifest_metadata(row) if row else None)

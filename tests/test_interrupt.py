@@ -91,3 +91,16 @@ def test_interrupted_while_writing_outputs(tmp_path, previous, sig):
         res = build(SEED_FILES[:1], out, validate=False)
         assert res.docs and not list(tmp_path.glob(".out.tmp-*"))
         assert (out / "graph.nq").read_bytes() == before["graph.nq"]
+
+
+def test_reports_finished_before_a_kill_are_not_processed_again(tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    cmd = [sys.executable, "-m", "kg.cli", "build", *map(str, SEED_FILES[:3]), "-o", str(out),
+           "--no-validate", "--cache-dir", str(cache)]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _wait_for(lambda: any(cache.rglob("*.pickle")), proc)
+    _interrupt(proc, signal.SIGKILL)
+    kept = len(list(cache.rglob("*.pickle")))
+    assert 1 <= kept < 3 and not out.exists()
+    res = build(SEED_FILES[:3], out, validate=False, cache_dir=cache)
+    assert res.reused == kept and len(res.docs) == 3
