@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.setup-done
 PKUSEG := pkuseg==0.0.25
 
-.PHONY: run test setup lint lock clean
+.PHONY: run test setup train lint lock clean
 
 run: $(STAMP)
 	$(BIN)/kg build seeds -o outputs
@@ -17,6 +17,11 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 setup: $(STAMP)
+
+# Retrain the shipped NER (kg/models/ner) from tests/gold/train/: seeded, CPU, about 20 minutes.
+# Needs the provinces corpus beside the checkout (or KG_CORPUS) for the provincial gold files.
+train: $(STAMP)
+	$(BIN)/kg train --docs seeds --docs $${KG_CORPUS:-../shared/corpus/provinces-2026}
 
 # pkuseg's sdist carries the segmenter's `default` model; it compiles against numpy and Cython
 # already in the venv, hence --no-build-isolation. After this nothing is downloaded at run time.

@@ -570,5 +570,55 @@ def eval_(
     click.echo(json.dumps(scores, ensure_ascii=False) if as_json else format_table(scores))
 
 
+@main.command()
+@click.argument(
+    "gold_files",
+    nargs=-1,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--docs",
+    "doc_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Files or folders holding the gold's documents "
+    "(default: seeds/ and ../shared/corpus/provinces-2026/).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Model directory to write (default: the shipped one, kg/models/ner).",
+)
+@click.option("--seed", default=0, show_default=True, help="Random seed of the training run.")
+def train(
+    gold_files: tuple[Path, ...], doc_paths: tuple[Path, ...], out_dir: Path | None, seed: int
+) -> None:
+    """Train the statistical NER from gold JSONL files (default: tests/gold/train/*.jsonl).
+
+    CPU only and seeded; the model directory records the gold files' fingerprint.
+    """
+    from kg.evaluate import find_documents, read_gold
+    from kg.extract.training import MODEL_DIR, train_model
+    from kg.pipeline import normalize_path
+
+    files = list(gold_files) or sorted(Path("tests/gold/train").glob("*.jsonl"))
+    if not files:
+        raise click.UsageError("no gold files given and none in tests/gold/train/")
+    gold = read_gold(files)
+    docs = find_documents(gold, [Path(p) for p in (doc_paths or DEFAULT_DOC_DIRS)])
+    missing = sorted(set(gold) - set(docs))
+    if missing:
+        _err("kg train: documents not found (use --docs): " + ", ".join(missing))
+        sys.exit(EXIT_ERROR)
+    texts = {name: normalize_path(path).text for name, path in docs.items()}
+    record = train_model(files, texts, out_dir or MODEL_DIR, seed)
+    _err(
+        f"trained on {len(files)} gold files, {record['paragraphs']} paragraphs, "
+        f"{record['characters']} characters; wrote {out_dir or MODEL_DIR}"
+    )
+
+
 if __name__ == "__main__":
     main()

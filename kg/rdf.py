@@ -98,6 +98,10 @@ def build_dataset(
         report_graphs[doc.name] = g
         _add_report(g, shared, doc, base)
     agents: set[str] = set()
+    entities = list(entities)
+    # kgo:issuedBy only points at a region that is an entity of the graph (SHACL: named by
+    # a mention); a region given only by a manifest and never written in the text is not
+    known = {ent.iri for ent in entities}
     for ent in entities:
         e = URIRef(ent.iri)
         shared.add((e, RDF.type, KGO[ent.type]))
@@ -111,8 +115,9 @@ def build_dataset(
             doc = docs_by_name[m.doc]
             _add_mention(report_graphs[m.doc], doc, m, e, base)
             agents.add(m.extractor)
-            if ent.type == "Programme" and doc.metadata.region:
-                shared.add((e, KGO.issuedBy, region_iri(base, doc.metadata.region)))
+            region = doc.metadata.region and region_iri(base, doc.metadata.region)
+            if ent.type == "Programme" and region and str(region) in known:
+                shared.add((e, KGO.issuedBy, region))
             if ent.type == "Person" and m.extractor.startswith("kg-metadata/"):
                 report_graphs[m.doc].add((report_iri(base, m.doc), KGO.speaker, e))
     for extractor in sorted(agents):

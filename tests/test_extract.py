@@ -31,15 +31,23 @@ def test_raw_offsets_give_the_mention_as_written(seed_results, path):
     assert res.mentions
     for m in res.mentions:
         written = raw[m.start : m.end]
-        # the name is the written text after normalisation, without quotation marks
-        assert clean_name(normalize_text(written)[0].text) == m.name, (m, written)
+        # the name is the written text after character normalisation (layout clean-up would
+        # drop a name standing alone as boilerplate), without quotation marks
+        assert clean_name(normalize_text(written)[1].text) == m.name, (m, written)
         assert m.sentence_start <= m.start and m.end <= m.sentence_end
 
 
 @pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name[:3])
-def test_every_seed_yields_the_main_entity_types(seed_results, path):
-    types = {m.type for m in seed_results[path.name].mentions}
-    assert {"Enterprise", "Project", "Programme", "Place"} <= types
+def test_every_seed_yields_the_main_types_its_gold_has(seed_results, path):
+    from collections import Counter
+
+    from kg.evaluate import read_gold
+
+    gold = read_gold([ROOT / "tests" / "gold" / "train" / f"{path.stem}.jsonl"])[path.name]
+    common = Counter(t for t, _ in gold.required)
+    expected = {t for t in ("Enterprise", "Project", "Programme", "Place") if common[t] >= 3}
+    assert expected >= {"Project", "Programme", "Place"}
+    assert expected <= {m.type for m in seed_results[path.name].mentions}
 
 
 def test_generic_phrases_are_not_entities(seed_results):
@@ -50,7 +58,7 @@ def test_generic_phrases_are_not_entities(seed_results):
 def test_seed_003_names_are_simplified_and_free_of_pinyin(seed_results):
     res = seed_results["003_53552639d16f1286.txt"]
     names = {m.name for m in res.mentions}
-    assert "天宁区" in names
+    assert "天宁" in names and "天寧" not in names  # written 天寧 in the traditional seed
     assert not any("(" in n and any("a" <= c <= "z" for c in n) for n in names)
     assert not any(c in n for n in names for c in "區報際?")
 

@@ -70,11 +70,13 @@ def test_link_report_prints_coverage_and_unlinked(built_seeds):
 def test_void_describes_the_gbt2260_linkset_with_its_count(built_seeds):
     out, _ = built_seeds
     g = Graph().parse(out / "void.ttl", format="turtle")
-    rows = list(g.query("""
+    rows = list(
+        g.query("""
         PREFIX void: <http://rdfs.org/ns/void#>
         SELECT ?n WHERE { ?ls a void:Linkset ;
           void:linkPredicate <https://w3id.org/zhgov-kg/ontology#divisionCode> ;
-          void:triples ?n . }"""))
+          void:triples ?n . }""")
+    )
     graph = Graph().parse(out / "graph.ttl", format="turtle")
     assert len(rows) == 1
     assert int(rows[0][0]) == len(list(graph.triples((None, KGO.divisionCode, None))))

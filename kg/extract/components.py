@@ -12,12 +12,15 @@ import csv
 import json
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, read_list
+
+KG_DIR = Path(__file__).resolve().parents[1]
 
 if not Doc.has_extension("kg_candidates"):
     Doc.set_extension("kg_candidates", default=None)
@@ -221,12 +224,21 @@ def _read_suffixes(path: str) -> list[tuple[str, str, int, str]]:
         "stop_words": "rules/stop_words.txt",
         "generic_modifiers": "rules/generic_modifiers.txt",
         "max_len": 14,
+        "labels": [],
     },
 )
 def make_suffix(
-    nlp: Language, name: str, suffixes: str, stop_words: str, generic_modifiers: str, max_len: int
+    nlp: Language,
+    name: str,
+    suffixes: str,
+    stop_words: str,
+    generic_modifiers: str,
+    max_len: int,
+    labels: list[str],
 ) -> SuffixNames:
-    names = SuffixNames(name, _read_suffixes(suffixes), set(read_list(stop_words)), max_len)
+    """`labels` keeps only the suffix rows of those types (all when empty)."""
+    rows = [r for r in _read_suffixes(suffixes) if not labels or r[0] in labels]
+    names = SuffixNames(name, rows, set(read_list(stop_words)), max_len)
     names.generic_modifiers = set(read_list(generic_modifiers))
     return names
 
@@ -265,7 +277,7 @@ class SuffixNames:
                 continue
             out.append(Candidate(left, m.end(), label, text[left : m.end()], self.name))
             if nested:
-                inner = self._strip_place_suffix(stem)
+                inner = strip_place_suffix(stem, self.places)
                 if 2 <= len(inner) <= 6 and inner not in self.places:
                     out.append(Candidate(left, left + len(inner), nested, inner, self.name, True))
         return doc
@@ -280,13 +292,6 @@ class SuffixNames:
                 return False
             i += 1
         return True
-
-    def _strip_place_suffix(self, stem: str) -> str:
-        """比亚迪常州 → 比亚迪: a company's site is often named company + place."""
-        for k in range(2, len(stem)):
-            if stem[k:] in self.places:
-                return stem[:k]
-        return stem
 
 
 @Language.factory(
@@ -304,12 +309,20 @@ def make_enum(
     with (DATA_DIR / patterns).open(encoding="utf-8") as fh:
         for row in csv.reader(fh, delimiter="\t"):
             if row and not row[0].startswith("#"):
+                if row[1].startswith("^"):
+                    raise ValueError(f"{patterns}: {row[1]!r} starts with ^ (never matches at 等)")
                 rows.append((row[0], re.compile(row[1])))
     return Enumerations(name, rows, set(read_list(stop_words)), max_item_len)
 
 
 class Enumerations:
-    """Items of a list closed by 等 + a type noun: 天合光能、星宇车灯等龙头企业."""
+    """Items of a list closed by 等 + a type noun: 天合光能、星宇车灯等龙头企业.
+
+    Also coordination without the noun: the items before an enterprise that an earlier
+    component found, joined to it by 、 (天合光能、[星宇股份]入选…), are enterprises too.
+    """
+
+    COORDINATED = ("Enterprise",)
 
     def __init__(
         self, name: str, rows: list[tuple[str, re.Pattern[str]]], stop: set[str], max_len: int
@@ -336,7 +349,22 @@ class Enumerations:
                 if left == 0 or text[left - 1] != "、":
                     break
                 end = left - 1
+        for c in list(out):
+            if c.label in self.COORDINATED and c.start > 0 and text[c.start - 1] == "、":
+                self._items_before(out, edges, c.start - 1, c.label)
         return doc
+
+    def _items_before(self, out: list[Candidate], edges: TokenEdges, end: int, label: str) -> None:
+        text = edges.text
+        while end > 0:
+            left = edges.walk_left(end, self.stop, self.max_len, end)
+            item = text[left:end]
+            if not 2 <= len(item) <= self.max_len or _DAMAGED.search(item):
+                return
+            out.append(Candidate(left, end, label, item, self.name))
+            if left == 0 or text[left - 1] != "、":
+                return
+            end = left - 1
 
 
 @Language.factory("kg_persons", default_config={"rules": "rules/persons.json"})
@@ -416,3 +444,122 @@ class Merge:
                         taken[i] = True
         doc._.kg_entities = sorted(chosen, key=lambda c: (c.start, c.end, c.label))
         return doc
+
+
+@Language.factory(
+    "kg_ner", default_config={"model": "models/ner", "max_len": 25, "end_on_token_edge": True}
+)
+def make_ner(
+    nlp: Language, name: str, model: str, max_len: int, end_on_token_edge: bool
+) -> StatisticalNames:
+    return StatisticalNames(name, KG_DIR / model, max_len, end_on_token_edge)
+
+
+class ModelMissing(RuntimeError):
+    """The trained NER is not where config.cfg says; the message says how to make it."""
+
+
+class StatisticalNames:
+    """Names found by the trained character-level NER (kg/models/ner, made by `kg train`).
+
+    Why characters: a tenth of gold names start or end inside a pkuseg word in some reports,
+    and a word-level tagger cannot place such a boundary; characters also let it generalise
+    from name suffixes (…光能, …二期) it has seen to stems it has not. It runs per sentence, so
+    a decision does not depend on where a paragraph happened to break (a PDF page breaks
+    paragraphs at sentence ends); on the dev set that scores the same as whole paragraphs.
+    """
+
+    PAIRS = ("“”", "‘’", "「」", "『』", "《》")
+
+    # a span across a clause break, or holding an amount of money or a percentage, is a run-on
+    # into the sentence's predicate (天合光能销售突破600亿元), not a name
+    CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n]|\d[\d.]*(?:[万亿]?(?:美?元)|[%％])")
+
+    def __init__(self, name: str, path: Path, max_len: int, end_on_token_edge: bool) -> None:
+        import spacy
+
+        if not (path / "meta.json").is_file():
+            raise ModelMissing(f"no trained NER at {path}; run `make train` (kg train)")
+        self.name = name
+        self.max_len = max_len
+        # A predicted name that ends inside a pkuseg word is nearly always cut off mid-word
+        # (首都国际会|展, …综合改|革); gold ends cut words far less often than starts do.
+        self.end_on_token_edge = end_on_token_edge
+        self.model = spacy.load(path)
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        ends = {t.idx + len(t.text) for t in doc} if self.end_on_token_edge else None
+        sents = [m.span() for m in re.finditer(r"[^\n。！？]+[。！？]?", doc.text)]
+        texts = (doc.text[a:b] for a, b in sents)
+        for (a, _), pdoc in zip(sents, self.model.pipe(texts, batch_size=64), strict=True):
+            for e in pdoc.ents:
+                name = clean_name(e.text)
+                if ends is not None and a + e.end_char not in ends:
+                    continue
+                if (
+                    name
+                    and len(name) <= self.max_len
+                    and not self.CLAUSE_BREAK.search(name)
+                    and self._quotes_balanced(e.text)
+                ):
+                    out.append(
+                        Candidate(a + e.start_char, a + e.end_char, e.label_, name, self.name)
+                    )
+        return doc
+
+
+    @classmethod
+    def _quotes_balanced(cls, text: str) -> bool:
+        """德胜河“六改三 opens a quotation it does not close: a run-on into the quoted name.
+
+        A span that starts inside the quotation (1115”大企业集团) is the name the gold means.
+        """
+        return all(text.count(a) <= text.count(b) for a, b in cls.PAIRS)
+
+
+@Language.factory("kg_nested_names", default_config={"suffixes": "rules/suffixes.tsv"})
+def make_nested(nlp: Language, name: str, suffixes: str) -> NestedNames:
+    return NestedNames(name, _read_suffixes(suffixes))
+
+
+class NestedNames:
+    """The company inside a project's name (比亚迪 in 比亚迪二期), for candidates of any proposer.
+
+    Why: a tagger gives one label per character, so it cannot say both; the suffix rows of
+    suffixes.tsv that name a nested type (Project …二期 → Enterprise) say where the inner name
+    ends. A place after the stem is a site, not part of the company (比亚迪常州基地 → 比亚迪).
+    A name ending in such a suffix but labelled with the nested type (比亚迪二期 as Enterprise)
+    is the tagger mistaking the whole for the company inside: it is relabelled to the row's type.
+    """
+
+    def __init__(self, name: str, rows: list[tuple[str, str, int, str]]) -> None:
+        self.name = name
+        self.rules = sorted(
+            ((label, suffix, nested) for label, suffix, _, nested in rows if nested),
+            key=lambda r: -len(r[1]),
+        )
+        self.places = admin_gazetteer().by_name
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        for i, c in enumerate(list(out)):
+            for label, suffix, nested in self.rules:
+                if c.label == nested and c.name.endswith(suffix) and not c.nested_ok:
+                    c = out[i] = replace(c, label=label)
+                if c.label == label and c.name.endswith(suffix) and not c.nested_ok:
+                    stem = strip_place_suffix(c.name[: -len(suffix)], self.places)
+                    if 2 <= len(stem) <= 6 and stem not in self.places:
+                        at = doc.text.find(stem, c.start, c.end)
+                        if at >= 0:
+                            out.append(Candidate(at, at + len(stem), nested, stem, self.name, True))
+                    break
+        return doc
+
+
+def strip_place_suffix(stem: str, places: dict) -> str:
+    """比亚迪常州 → 比亚迪: a company's site is often named company + place."""
+    for k in range(2, len(stem)):
+        if stem[k:] in places:
+            return stem[:k]
+    return stem

@@ -56,10 +56,10 @@ def extract_mentions(doc: NormalizedDocument, names: UserNames | None = None) ->
         for c in extract_candidates(doc)
         if c.label in ENTITY_TYPES
     ]
-    speaker = speaker_mention(doc, sents)
-    if speaker and not any(m.start == speaker.start and m.type == "Person" for m in out):
-        out.append(speaker)
-        out.sort(key=lambda m: (m.norm_start, m.norm_end, m.type))
+    for meta in (speaker_mention(doc, sents), region_mention(doc, sents)):
+        if meta and not any(m.type == meta.type and m.name == meta.name for m in out):
+            out.append(meta)
+    out.sort(key=lambda m: (m.norm_start, m.norm_end, m.type))
     if names:
         out = apply_names(doc, out, names, partial(_mention, doc, sents))
     return out
@@ -96,6 +96,20 @@ def _mention(
         sentence_end=sb,
         extractor=extractor,
     )
+
+
+def region_mention(doc: NormalizedDocument, sents: list[tuple[int, int]]) -> Mention | None:
+    """The issuing region as a Place, at its first occurrence in the text.
+
+    Why: programmes are issued by the report's region (kgo:issuedBy), so that Place must be an
+    entity with a mention even when extraction only found longer or shorter names for it
+    (常州市天宁区, 天宁).
+    """
+    name = doc.metadata.region
+    at = doc.text.find(name) if name else -1
+    if at < 0:
+        return None
+    return _mention(doc, sents, at, at + len(name), "Place", name, METADATA_EXTRACTOR)
 
 
 def speaker_mention(doc: NormalizedDocument, sents: list[tuple[int, int]]) -> Mention | None:
