@@ -9,8 +9,11 @@ Runs, each as a fresh `kg build` subprocess (model loading included, as a user s
 - an incremental build: the corpus less its largest report is built with a cache, then the
   report is added and the build is run again (`--jobs 1`), against a full `--jobs 1` build.
 Memory: every process of the build (the parent and its workers) is polled through /proc;
-"peak of sum" is the largest sampled sum of RSS, "sum of peaks" adds each process's own peak
-(VmHWM, kept by the kernel), an upper bound that sampling cannot miss.
+"peak of sum" (the summed peak RSS: what the machine must hold at once) is the largest sampled
+sum of RSS; "sum of peaks" adds each process's own peak (VmHWM, kept by the kernel), an upper
+bound that sampling cannot miss but that also adds processes never alive together (--jobs N
+restarts its workers between the per-report stages and SHACL). "Effective cores" (two
+CPU-bound processes against one) tells how much of the machine other work left.
 Figures only, never pass/fail.
 """
 
@@ -123,6 +126,28 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _burn(_: int) -> float:
+    t0 = time.perf_counter()
+    x = 0
+    for i in range(20_000_000):
+        x += i
+    return time.perf_counter() - t0
+
+
+def effective_cores() -> float:
+    """How many cores this machine gives right now: one CPU-bound task alone, then two at once
+    in two processes. On a machine shared with other work this is below the core count, and
+    a --jobs 2 speed-up cannot exceed it."""
+    import multiprocessing as mp
+
+    one = _burn(0)
+    with mp.get_context("spawn").Pool(2) as pool:
+        t0 = time.perf_counter()
+        pool.map(_burn, [0, 1])
+        two = time.perf_counter() - t0
+    return round(2 * one / two, 2)
+
+
 def machine() -> dict[str, Any]:
     return {
         "cpus": os.cpu_count(),
@@ -130,6 +155,7 @@ def machine() -> dict[str, Any]:
         "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
         "python": platform.python_version(),
         "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        "effective_cores_at_start": effective_cores(),
     }
 
 
@@ -156,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    report["machine"]["effective_cores_at_end"] = effective_cores()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
@@ -206,7 +233,9 @@ def _say(msg: str) -> None:
 def print_report(r: dict[str, Any]) -> None:
     m = r["machine"]
     print(f"machine: {m['cpus']} CPUs ({m['cpu']}), {m['memory_gb']} GB, Python {m['python']}, "
-          f"load average {m['load_average_at_start']} -> {m['load_average_at_end']}")  # fmt: skip
+          f"load average {m['load_average_at_start']} -> {m['load_average_at_end']}, "
+          f"effective cores {m['effective_cores_at_start']} -> "
+          f"{m['effective_cores_at_end']}")  # fmt: skip
     print(f"command: {r['command']}")
     print(f"{'build':42s}{'seconds':>9s}{'peak of sum MB':>16s}{'sum of peaks MB':>17s}")
 

@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -214,7 +215,8 @@ def build(
     """Build every output for the given reports into out_dir (swapped in atomically).
 
     Per-document stages and the per-report SHACL checks run on the workers (`executor`,
-    `jobs`, `scheduler`); while the workers validate, this process writes the files. With a
+    `jobs`, `scheduler`; local worker processes are restarted between the two, to give back
+    the models' memory); while the workers validate, this process writes the files. With a
     `cache_dir`, a report whose inputs and pipeline are unchanged is not processed again.
     """
     from kg.store import STORE_DIR, write_store
@@ -224,7 +226,8 @@ def build(
     res = BuildResult()
     lap = _Laps(res.timings)
     cache = BuildCache(cache_dir) if cache_dir else None
-    with open_workers(executor, jobs, scheduler) as workers:
+    with ExitStack() as stack:
+        workers = stack.enter_context(open_workers(executor, jobs, scheduler))
         res.where = workers.where
         lap("start workers")
         results, res.errors = process_all(
@@ -232,6 +235,11 @@ def build(
             workers=workers, cache=cache, max_chars=max_chars,
         )  # fmt: skip
         res.reused = cache.doc_hits if cache else 0
+        if executor == "local" and workers.slots > 1:
+            # The models are not needed any more: fresh processes run the SHACL checks, so
+            # that ~1 GB per worker is not held through the graph-level steps.
+            stack.close()
+            workers = stack.enter_context(open_workers(executor, jobs, scheduler))
         lap("per-report stages")
         res.docs = [r.doc for r in results]
         res.mentions = [m for r in results for m in r.mentions]
