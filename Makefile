@@ -56,4 +56,4 @@ lock: $(STAMP)
 	mv requirements.lock.new requirements.lock
 
 clean:
-	rm -rf $(VENV) outputs/*.ttl outputs/*.html outputs/*.json outputs/entity outputs/report outputs/assets
+	rm -rf $(VENV) outputs/*.ttl outputs/*.html outputs/*.json outputs/entity outputs/report outputs/assets outputs/.cache

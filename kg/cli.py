@@ -1,7 +1,8 @@
 """The `kg` command: one verb per job, wiring the pipeline stages together.
 
 Exit codes: 0 success (possibly with per-file warnings), 1 an error that stopped the verb
-(a bad query, a missing graph), 2 a usage error, 3 no input document could be used.
+(a bad query, a missing graph), 2 a usage error, 3 no input document could be used, 130
+interrupted (Ctrl-C; the previous outputs are left as they were).
 """
 
 from __future__ import annotations
@@ -21,12 +22,13 @@ if TYPE_CHECKING:
     from kg.extract.user_names import UserNames
 
 from kg import __version__
-from kg.ingest import collect_paths
+from kg.ingest import DEFAULT_MAX_CHARS, collect_paths
 from kg.model import ENTITY_TYPES
 from kg.resolve import DEFAULT_BASE_IRI, entity_iri
 
 EXIT_ERROR = 1
 EXIT_NOTHING_BUILT = 3
+EXIT_INTERRUPTED = 130
 
 
 def _err(msg: str) -> None:
@@ -67,6 +69,13 @@ manifest_option = click.option(
 )
 
 
+max_chars_option = click.option(
+    "--max-chars",
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Refuse (with a message) a report whose text is longer than this.",
+)
 names_option = click.option(
     "--names",
     "names_file",
@@ -145,8 +154,28 @@ def _manifest(path: Path | None) -> dict[str, dict[str, str]] | None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Worker processes for the per-report stages and validation.",
+    help="Worker processes for the per-report stages and validation (with --executor "
+    "dask and no --scheduler: local Dask workers).",
 )
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where the per-report stages run: local processes, or a Dask cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Address of the Dask scheduler (tcp://HOST:8786) for --executor dask.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Per-report cache: unchanged reports are not processed again [default: OUTPUT/.cache].",
+)
+@click.option("--no-cache", is_flag=True, help="Process every report, and keep no cache.")
+@max_chars_option
 @names_option
 def build(
     paths: tuple[Path, ...],
@@ -157,11 +186,26 @@ def build(
     license_iri: str | None,
     merges_file: Path | None,
     jobs: int,
+    executor: str,
+    scheduler: str | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+    max_chars: int,
     names_file: Path | None,
 ) -> None:
-    """Build the graph and views from report files or folders (default: seeds/)."""
+    """Build the graph and views from report files or folders (default: seeds/).
+
+    \b
+    A report that cannot be used (empty, binary, undecodable, too long, gone) is named with
+    the reason and skipped; the exit code is 3 only when no report could be built. The
+    outputs are swapped in at the end: an interrupted build leaves the previous ones intact.
+    """
     from kg.pipeline import build as run_build
     from kg.resolve import read_merges
+    from kg.workers import WorkersError
+
+    if scheduler and executor != "dask":
+        raise click.UsageError("--scheduler needs --executor dask")
 
     manifest = _manifest(manifest_file)
     names = _names(names_file)
@@ -177,18 +221,29 @@ def build(
         show_pos=True,
         item_show_func=lambda p: p.name if p else "",
     ) as bar:
-        res = run_build(
-            files,
-            out_dir,
-            base_iri,
-            on_done=lambda p: bar.update(1, p),
-            manifest=manifest,
-            validate=validate,
-            license=license_iri,
-            merges=read_merges(merges_file) if merges_file else None,
-            jobs=jobs,
-            names=names,
-        )
+        try:
+            res = run_build(
+                files,
+                out_dir,
+                base_iri,
+                on_done=lambda p: bar.update(1, p),
+                manifest=manifest,
+                validate=validate,
+                license=license_iri,
+                merges=read_merges(merges_file) if merges_file else None,
+                jobs=jobs,
+                names=names,
+                executor=executor,
+                scheduler=scheduler,
+                cache_dir=None if no_cache else (cache_dir or out_dir / ".cache"),
+                max_chars=max_chars,
+            )
+        except WorkersError as exc:
+            _err(f"kg build: {exc}")
+            sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            _err(f"\nkg build: interrupted; {out_dir} is left as it was")
+            sys.exit(EXIT_INTERRUPTED)
     for e in res.errors:
         _err(f"warning: {e['file']}: {e['error']}")
     if not res.docs:
@@ -203,6 +258,10 @@ def build(
         bad = sum(int(v["violations"]) for v in res.validation.values())  # type: ignore[call-overload]
         _err(f"shacl:     {len(res.validation)} report graphs, {bad} violations")
     _err(f"warnings:  {len(res.errors)}")
+    _err(f"workers:   {res.where}")
+    _err(f"cache:     {res.reused} of {len(files)} reports and {res.checks_reused} of "
+         f"{len(res.validation)} SHACL reports reused")  # fmt: skip
+    _err("stages:    " + ", ".join(f"{k} {v:.1f} s" for k, v in res.timings.items()))
     _err(f"seconds:   {time.perf_counter() - started:.1f}")
     _err(f"wrote {out_dir}/graph.ttl, {out_dir}/index.html, {out_dir}/build-report.json")
 
@@ -215,6 +274,7 @@ def build(
 )
 @base_iri_option
 @manifest_option
+@max_chars_option
 @names_option
 def extract(
     paths: tuple[Path, ...],
@@ -222,6 +282,7 @@ def extract(
     relations: bool,
     base_iri: str,
     manifest_file: Path | None,
+    max_chars: int,
     names_file: Path | None,
 ) -> None:
     """Print entity mentions as JSON lines on stdout (messages go to stderr).
@@ -235,7 +296,7 @@ def extract(
 
     files = collect_paths(paths)
     results, errors = process_all(
-        files, manifest=_manifest(manifest_file), names=_names(names_file)
+        files, manifest=_manifest(manifest_file), names=_names(names_file), max_chars=max_chars
     )
     for e in errors:
         _err(f"warning: {e['file']}: {e['error']}")
@@ -279,7 +340,10 @@ def extract(
     help="With --report: readable lines, or one JSON object per file.",
 )
 @manifest_option
-def normalize(paths: tuple[Path, ...], report: bool, fmt: str, manifest_file: Path | None) -> None:
+@max_chars_option
+def normalize(
+    paths: tuple[Path, ...], report: bool, fmt: str, manifest_file: Path | None, max_chars: int
+) -> None:
     """Print the normalised text that extraction sees, or each file's quality report.
 
     \b
@@ -295,7 +359,7 @@ def normalize(paths: tuple[Path, ...], report: bool, fmt: str, manifest_file: Pa
     done = 0
     for path in files:
         try:
-            doc = normalize_path(path, manifest)
+            doc = normalize_path(path, manifest, max_chars)
         except IngestError as exc:
             _err(f"warning: {exc}")
             continue

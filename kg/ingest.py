@@ -20,6 +20,8 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
 REPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES
 DEFAULT_MAX_BYTES = 20_000_000
+# The largest provincial report is 33k characters; a text 30 times that is no report.
+DEFAULT_MAX_CHARS = 1_000_000
 
 
 class IngestError(Exception):
@@ -96,20 +98,40 @@ def _canonical(name: str) -> str:
     return "gb18030"
 
 
-def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
-    """Read one report file; IngestError names the file when it cannot be used."""
+def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A report file's bytes; IngestError names the file when it cannot be read."""
     p = Path(path)
     try:
         size = p.stat().st_size
         if size > max_bytes:
             raise IngestError(p, f"too large: {size} bytes exceeds the limit of {max_bytes}")
-        data = p.read_bytes()
+        return p.read_bytes()
     except FileNotFoundError as exc:
-        raise IngestError(p, "file not found") from exc
+        raise IngestError(p, "file not found (deleted or moved?)") from exc
     except IsADirectoryError as exc:
         raise IngestError(p, "is a directory, not a report file") from exc
     except PermissionError as exc:
         raise IngestError(p, "permission denied") from exc
+    except OSError as exc:
+        raise IngestError(p, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def read_document(
+    path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, max_chars: int = DEFAULT_MAX_CHARS
+) -> RawDocument:
+    """Read one report file; IngestError names the file when it cannot be used."""
+    return decode_document(path, read_bytes(path, max_bytes), max_chars)
+
+
+def decode_document(
+    path: str | Path, data: bytes, max_chars: int = DEFAULT_MAX_CHARS
+) -> RawDocument:
+    """Turn a report file's bytes into text (the file is not read again: `path` names it).
+
+    A text longer than `max_chars` is refused: segmentation and extraction hold the whole
+    document in memory, several hundred bytes per character.
+    """
+    p = Path(path)
     suffix = p.suffix.lower()
     if suffix in PDF_SUFFIXES or data[:5] == b"%PDF-":
         from kg.formats import pdf_to_text
@@ -129,6 +151,12 @@ def read_document(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDo
     else:
         text, encoding = decode_bytes(data, p)
         fmt = "text"
+    if len(text) > max_chars:
+        raise IngestError(
+            p,
+            f"too long: {len(text):,} characters exceeds --max-chars {max_chars:,} "
+            "(raise it to build this file)",
+        )
     return RawDocument(
         path=str(p),
         name=p.name,

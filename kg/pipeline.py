@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING
 
 from kg import __version__
+from kg.cache import BuildCache, names_fingerprint
 from kg.export import (
     atomic_output_dir,
-    union_graph,
+    dataset_quads,
+    union_triples,
     write_csv,
     write_graph_files,
     write_json,
     write_tables,
 )
-from kg.extract import extract_mentions
-from kg.extract.user_names import UserNames
-from kg.ingest import IngestError, read_document
+from kg.ingest import DEFAULT_MAX_CHARS, IngestError, decode_document, read_bytes, read_document
 from kg.link import DivisionLink, link_divisions, listing_links, to_verify
 from kg.metadata import manifest_metadata
 from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
@@ -28,7 +31,11 @@ from kg.ontology import ontology_html
 from kg.rdf import build_dataset, graph_iri, mention_iri, report_iri
 from kg.resolve import DEFAULT_BASE_IRI, Merge, resolve_entities, retired_iris
 from kg.views import ViewData, write_views
-from kg.views.data import relations_from_graph
+from kg.views.data import relations_from_triples
+from kg.workers import Workers, open_workers
+
+if TYPE_CHECKING:  # extraction (spaCy) is imported where it runs: the parent never needs it
+    from kg.extract.user_names import UserNames
 
 
 @dataclass
@@ -48,15 +55,22 @@ class BuildResult:
     triples: int = 0
     validation: dict[str, dict[str, object]] = field(default_factory=dict)
     division_links: list[DivisionLink] = field(default_factory=list)
+    # what the run cost, for the summary and the benchmarks; never written to the outputs
+    timings: dict[str, float] = field(default_factory=dict)
+    reused: int = 0  # documents whose per-document result came from the cache
+    checks_reused: int = 0  # report graphs whose SHACL report came from the cache
+    where: str = ""
 
 
 Manifest = dict[str, dict[str, str]]
-T = TypeVar("T")
+Outcome = tuple[DocResult | None, dict[str, str] | None]
 
 
-def normalize_path(path: Path, manifest: Manifest | None = None) -> NormalizedDocument:
+def normalize_path(
+    path: Path, manifest: Manifest | None = None, max_chars: int = DEFAULT_MAX_CHARS
+) -> NormalizedDocument:
     """Ingest and normalise one report; a manifest row for its file name overrides metadata."""
-    raw = read_document(path)
+    raw = read_document(path, max_chars=max_chars)
     row = (manifest or {}).get(path.name)
     return normalize_document(raw, manifest_metadata(row) if row else None)
 
@@ -65,27 +79,38 @@ def process_document(
     path: Path, manifest: Manifest | None = None, names: UserNames | None = None
 ) -> DocResult:
     """Ingest, normalise and extract one report (raises IngestError for unusable input)."""
+    from kg.extract import extract_mentions
+
     doc = normalize_path(path, manifest)
     return DocResult(doc, extract_mentions(doc, names))
 
 
-def _process_one(
-    p: Path, manifest: Manifest | None, names: UserNames | None = None
-) -> tuple[Path, DocResult | None, dict[str, str] | None]:
+def process_bytes(
+    path: str,
+    data: bytes,
+    row: dict[str, str] | None = None,
+    names: UserNames | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Outcome:
+    """The per-document stages on a file's bytes, as a worker runs them: a result, or a
+    per-file error that names what was wrong (so that one bad file costs only itself)."""
+    from kg.extract import extract_mentions
+
     try:
-        return p, process_document(p, manifest, names), None
+        raw = decode_document(path, data, max_chars)
+        doc = normalize_document(raw, manifest_metadata(row) if row else None)
+        return DocResult(doc, extract_mentions(doc, names)), None
     except IngestError as exc:
-        return p, None, {"file": str(p), "error": exc.reason}
+        return None, {"file": path, "error": exc.reason}
+    except Exception as exc:  # a defect met on one file must not cost the others
+        return None, {"file": path, "error": f"could not be processed: {type(exc).__name__}: {exc}"}
 
 
-def _in_workers(jobs: int, fn: Callable[..., T], *iterables: Iterable[object]) -> Iterator[T]:
-    """`map` over `jobs` spawned worker processes, results in input order."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    ctx = mp.get_context("spawn")  # a fresh interpreter per worker: no inherited state
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-        yield from pool.map(fn, *iterables, chunksize=1)
+def _size(p: Path) -> int:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return 0
 
 
 def process_all(
@@ -94,34 +119,81 @@ def process_all(
     manifest: Manifest | None = None,
     jobs: int = 1,
     names: UserNames | None = None,
+    *,
+    workers: Workers | None = None,
+    cache: BuildCache | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> tuple[list[DocResult], list[dict[str, str]]]:
     """Run the per-document stages; a bad file is reported and the others go on.
 
-    With jobs > 1 the documents go to worker processes, each loading the models once; the
-    parent never loads the segmenter. Results come back in input order either way, so the
-    graph does not depend on the number of workers.
+    The parent reads each file's bytes (and looks them up in the cache) and hands the rest to
+    the workers — `jobs` local processes unless `workers` says otherwise — largest file first,
+    so that no long report starts last; at most two tasks per worker are in flight, so the
+    parent holds the bytes of only those files however many there are. Results come back in
+    input order whatever ran where, so the graph does not depend on the workers.
     """
     paths = list(paths)
-    done: list[tuple[Path, DocResult | None, dict[str, str] | None]] = []
-    if jobs <= 1 or len(paths) <= 1:
-        for p in paths:
-            done.append(_process_one(p, manifest, names))
-            if on_done:
-                on_done(p)
-    else:
-        for item in _in_workers(
-            jobs, _process_one, paths, [manifest] * len(paths), [names] * len(paths)
-        ):
-            done.append(item)
-            if on_done:
-                on_done(item[0])
-    results = [r for _, r, _ in done if r is not None]
-    errors = [e for _, _, e in done if e is not None]
+    if workers is None:
+        with open_workers("local", jobs) as own:
+            return process_all(
+                paths, on_done, manifest, jobs, names,
+                workers=own, cache=cache, max_chars=max_chars,
+            )  # fmt: skip
+    names_fp = names_fingerprint(names) if cache else ""
+    done: dict[int, Outcome] = {}
+    pending: dict[Future[Outcome], tuple[int, str | None]] = {}
+
+    def finish(i: int, outcome: Outcome) -> None:
+        done[i] = outcome
+        if on_done:
+            on_done(paths[i])
+
+    def collect(block_until: int) -> None:
+        while len(pending) > block_until:
+            ready, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in ready:
+                i, key = pending.pop(fut)
+                try:
+                    outcome = fut.result()
+                except Exception as exc:  # the worker itself died (killed, out of memory)
+                    outcome = None, {"file": str(paths[i]), "error": f"worker failed: {exc!r}"}
+                if cache and key and outcome[0] is not None:
+                    cache.put_doc(key, outcome[0])
+                finish(i, outcome)
+
+    for i in sorted(range(len(paths)), key=lambda i: -_size(paths[i])):
+        p = paths[i]
+        row = (manifest or {}).get(p.name)
+        collect(2 * workers.slots - 1)  # before reading: only the bytes in flight are held
+        try:
+            data = read_bytes(p)
+        except IngestError as exc:
+            finish(i, (None, {"file": str(p), "error": exc.reason}))
+            continue
+        key = cache.doc_key(p.name, data, row, names_fp) if cache else None
+        hit = cache.get_doc(key) if cache and key else None
+        if hit is not None:
+            finish(i, (hit, None))
+            continue
+        try:
+            fut = workers.executor.submit(process_bytes, str(p), data, row, names, max_chars)
+        except Exception as exc:  # a broken pool refuses new work
+            finish(i, (None, {"file": str(p), "error": f"worker failed: {exc!r}"}))
+            continue
+        pending[fut] = (i, key)
+    collect(0)
+    outcomes = [done[i] for i in range(len(paths))]
+    results = [r for r, _ in outcomes if r is not None]
+    errors = [e for _, e in outcomes if e is not None]
     return results, errors
 
 
 def region_codes(docs: Iterable[NormalizedDocument]) -> dict[str, str | None]:
     return {d.name: d.metadata.region_code for d in docs}
+
+
+def _validation_failed(exc: BaseException) -> dict[str, object]:
+    return {"conforms": False, "violations": 0, "results": [f"validation failed: {exc!r}"]}
 
 
 def build(
@@ -135,67 +207,127 @@ def build(
     merges: dict[tuple[str, str], Merge] | None = None,
     jobs: int = 1,
     names: UserNames | None = None,
+    *,
+    executor: str = "local",
+    scheduler: str | None = None,
+    cache_dir: Path | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> BuildResult:
-    """Build every output for the given reports into out_dir (swapped in atomically)."""
-    from kg.validate import report_subgraphs, validate_graph
+    """Build every output for the given reports into out_dir (swapped in atomically).
+
+    Per-document stages and the per-report SHACL checks run on the workers (`executor`,
+    `jobs`, `scheduler`; local worker processes are restarted between the two, to give back
+    the models' memory); while the workers validate, this process writes the files. With a
+    `cache_dir`, a report whose inputs and pipeline are unchanged is not processed again.
+    """
+    from kg.store import STORE_DIR, write_store
+    from kg.validate import report_subgraphs, validate_ntriples
     from kg.void import DEFAULT_LICENSE, describe
 
-    results, errors = process_all(paths, on_done, manifest, jobs, names)
-    res = BuildResult(errors=errors)
-    res.docs = [r.doc for r in results]
-    res.mentions = [m for r in results for m in r.mentions]
-    if not res.docs:
-        return res
-    regions = region_codes(res.docs)
-    res.entities = resolve_entities(res.mentions, regions, base, merges)
-    retired = retired_iris(res.mentions, regions, merges or {}, base)
-    res.division_links = link_divisions(res.entities, res.docs)
-    listings = listing_links(res.entities, res.docs)
-    ds = build_dataset(res.docs, res.entities, base, retired, res.division_links, listings)
-    res.triples = len(ds)
-    if validate:
-        subgraphs = list(report_subgraphs(ds, graph_iri(base, "entities")))
-        if jobs > 1 and len(subgraphs) > 1:
-            from kg.validate import validate_ntriples
-
-            texts = [g.serialize(format="nt") for _, g in subgraphs]
-            reports = list(_in_workers(jobs, validate_ntriples, texts))
-        else:
-            reports = [validate_graph(g).to_dict() for _, g in subgraphs]
-        for (graph_name, _), report in zip(subgraphs, reports, strict=True):
-            res.validation[graph_name] = report
-    union = union_graph(ds)
-    void = describe(
-        ds,
-        union,
-        base,
-        [d.name for d in res.docs],
-        [d.metadata.date for d in res.docs if d.metadata.date],
-        license or DEFAULT_LICENSE,
-    )
-
-    nodes = [*(e.iri for e in res.entities), *(str(report_iri(base, d.name)) for d in res.docs)]
-    relations = relations_from_graph(union, nodes)
-    view = ViewData(res.docs, res.entities, relations, res.division_links, listings, base)
-
-    def fill(tmp: Path) -> None:
-        from kg.store import STORE_DIR, write_store
-
-        write_graph_files(ds, union, tmp)
-        write_store((tmp / "graph.nq").read_text(encoding="utf-8"), tmp / STORE_DIR)
-        (tmp / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
-        (tmp / "ontology.html").write_text(ontology_html(), encoding="utf-8")
-        write_tables(tmp, res.docs, res.entities, lambda m: str(mention_iri(base, m)))
-        write_csv(
-            tmp / "links-to-verify.csv",
-            ["iri", "type", "name", "target", "hint", "reason"],
-            to_verify(res.entities, res.division_links),
+    res = BuildResult()
+    lap = _Laps(res.timings)
+    cache = BuildCache(cache_dir) if cache_dir else None
+    with ExitStack() as stack:
+        workers = stack.enter_context(open_workers(executor, jobs, scheduler))
+        res.where = workers.where
+        lap("start workers")
+        results, res.errors = process_all(
+            paths, on_done, manifest, jobs, names,
+            workers=workers, cache=cache, max_chars=max_chars,
+        )  # fmt: skip
+        res.reused = cache.doc_hits if cache else 0
+        if executor == "local" and workers.slots > 1:
+            # The models are not needed any more: fresh processes run the SHACL checks, so
+            # that ~1 GB per worker is not held through the graph-level steps.
+            stack.close()
+            workers = stack.enter_context(open_workers(executor, jobs, scheduler))
+        lap("per-report stages")
+        res.docs = [r.doc for r in results]
+        res.mentions = [m for r in results for m in r.mentions]
+        if not res.docs:
+            return res
+        regions = region_codes(res.docs)
+        res.entities = resolve_entities(res.mentions, regions, base, merges)
+        retired = retired_iris(res.mentions, regions, merges or {}, base)
+        res.division_links = link_divisions(res.entities, res.docs)
+        listings = listing_links(res.entities, res.docs)
+        lap("resolve and link")
+        ds = build_dataset(res.docs, res.entities, base, retired, res.division_links, listings)
+        lap("RDF build")
+        nodes = [*(e.iri for e in res.entities), *(str(report_iri(base, d.name)) for d in res.docs)]
+        relations = relations_from_triples(
+            ((q[0], q[1], q[2]) for q in ds.quads((None, None, None, None))), nodes
         )
-        write_views(tmp, view)
-        write_json(tmp / "build-report.json", build_report(res))
+        view = ViewData(res.docs, res.entities, relations, res.division_links, listings, base)
+        quads = dataset_quads(ds)
+        del ds
+        triples = union_triples(quads)
+        res.triples = len(quads)
+        lap("RDF sort")
+        checks: list[tuple[str, str | None, Future[dict[str, object]]]] = []
+        if validate:
+            subgraphs = report_subgraphs(quads, str(graph_iri(base, "entities")))
+            for name, nt in sorted(subgraphs, key=lambda s: -len(s[1])):
+                key = cache.check_key(nt) if cache else None
+                known = cache.get_check(key) if cache and key else None
+                if known is not None:
+                    res.validation[name] = known
+                    continue
+                checks.append((name, key, workers.executor.submit(validate_ntriples, nt)))
+            res.checks_reused = cache.check_hits if cache else 0
+            lap("SHACL (submitted)")
+        void = describe(
+            quads,
+            triples,
+            base,
+            [d.name for d in res.docs],
+            [d.metadata.date for d in res.docs if d.metadata.date],
+            license or DEFAULT_LICENSE,
+        )
 
-    atomic_output_dir(out_dir, fill)
+        def fill(tmp: Path) -> None:
+            write_graph_files(quads, triples, tmp)
+            write_store(tmp / "graph.nq", tmp / STORE_DIR)
+            (tmp / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
+            (tmp / "ontology.html").write_text(ontology_html(), encoding="utf-8")
+            write_tables(tmp, res.docs, res.entities, lambda m: str(mention_iri(base, m)))
+            write_csv(
+                tmp / "links-to-verify.csv",
+                ["iri", "type", "name", "target", "hint", "reason"],
+                to_verify(res.entities, res.division_links),
+            )
+            lap("export")
+            write_views(tmp, view)
+            lap("views")
+            for name, key, fut in checks:
+                try:
+                    res.validation[name] = fut.result()
+                except Exception as exc:
+                    res.validation[name] = _validation_failed(exc)
+                    continue
+                if cache and key:
+                    cache.put_check(key, res.validation[name])
+            lap("SHACL (waited for)")
+            write_json(tmp / "build-report.json", build_report(res))
+
+        atomic_output_dir(out_dir, fill)
+    if cache:
+        cache.prune()
+    lap("finish")
     return res
+
+
+class _Laps:
+    """Seconds since the previous lap, recorded under each lap's name."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        self.into = into
+        self.last = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.into[name] = self.into.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 def build_report(res: BuildResult) -> dict[str, object]:

@@ -6,10 +6,13 @@ the model), so nothing is downloaded when the tool runs.
 
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from spacy.lang.zh import Chinese
+if TYPE_CHECKING:
+    from spacy.lang.zh import Chinese
 
 
 class SegmenterMissing(RuntimeError):
@@ -17,15 +20,14 @@ class SegmenterMissing(RuntimeError):
 
 
 def pkuseg_model_dir() -> Path:
-    """Directory of pkuseg's shipped `default` model."""
-    try:
-        import pkuseg
-    except ImportError as exc:
+    """Directory of pkuseg's shipped `default` model (found without importing pkuseg)."""
+    spec = importlib.util.find_spec("pkuseg")
+    if spec is None or not spec.submodule_search_locations:
         raise SegmenterMissing(
             "the pkuseg model is not installed; run `make setup` "
             "(pip install --no-build-isolation pkuseg==0.0.25)"
-        ) from exc
-    path = Path(pkuseg.__file__).parent / "models" / "default"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "models" / "default"
     if not (path / "features.pkl").exists() and not (path / "features.msgpack").exists():
         raise SegmenterMissing(f"pkuseg model files missing in {path}; reinstall pkuseg")
     return path
@@ -40,6 +42,8 @@ def check_model() -> None:
 @lru_cache(maxsize=1)
 def blank_chinese() -> Chinese:
     """A blank spaCy Chinese pipeline whose tokenizer is pkuseg with the shipped model."""
+    from spacy.lang.zh import Chinese  # here: importing spaCy takes seconds
+
     nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
     nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
     return nlp

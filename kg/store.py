@@ -39,10 +39,10 @@ class StoreQueryError(Exception):
     """A query the store refused; the message gives line and column for syntax errors."""
 
 
-def write_store(nquads: str, path: Path) -> None:
-    """Bulk-load N-Quads into a fresh on-disk store at `path`."""
+def write_store(nquads: Path, path: Path) -> None:
+    """Bulk-load an N-Quads file into a fresh on-disk store at `path`."""
     store = ox.Store(str(path))
-    store.bulk_load(input=nquads.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
     store.optimize()
     store.flush()
     del store

@@ -11,7 +11,8 @@ import os
 from collections import Counter
 from datetime import UTC, datetime
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, SKOS, VOID, XSD
 
 from kg import __version__
@@ -33,14 +34,14 @@ DUMPS = {
 
 
 def describe(
-    ds: Dataset,
-    union: Graph,
+    quads: list[ox.Quad],
+    triples: list[ox.Triple],
     base: str,
     doc_names: list[str],
     dates: list[str],
     license: str = DEFAULT_LICENSE,
 ) -> Graph:
-    """A VoID/DCAT description of the built dataset (`union` is `union_graph(ds)`)."""
+    """A VoID/DCAT description of the built dataset (`triples` is `union_triples(quads)`)."""
     b = base.rstrip("/")
     g = Graph()
     g.bind("void", VOID)
@@ -65,29 +66,30 @@ def describe(
         g.add((d, DCTERMS.modified, Literal(modified, datatype=XSD.date)))
     for name in sorted(doc_names):
         g.add((d, DCTERMS.source, report_iri(base, name)))
-    g.add((d, VOID.triples, Literal(len(union), datatype=XSD.integer)))
-    subjects = set(union.subjects())
+    g.add((d, VOID.triples, Literal(len(triples), datatype=XSD.integer)))
+    subjects = {t.subject.value for t in triples}
     g.add((d, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    g.add((d, VOID.properties, Literal(len(set(union.predicates())), datatype=XSD.integer)))
-    classes = Counter(o for o in union.objects(None, RDF.type))
+    predicates = {t.predicate.value for t in triples}
+    g.add((d, VOID.properties, Literal(len(predicates), datatype=XSD.integer)))
+    classes = Counter(t.object.value for t in triples if t.predicate.value == str(RDF.type))
     g.add((d, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
-    entities = sum(1 for s in subjects if str(s).startswith(f"{b}/id/"))
+    entities = sum(1 for s in subjects if s.startswith(f"{b}/id/"))
     g.add((d, VOID.entities, Literal(entities, datatype=XSD.integer)))
     for cls, n in sorted(classes.items()):
-        part = URIRef(f"{b}/dataset/class/{str(cls).rsplit('#', 1)[-1].rsplit('/', 1)[-1]}")
+        part = URIRef(f"{b}/dataset/class/{cls.rsplit('#', 1)[-1].rsplit('/', 1)[-1]}")
         g.add((d, VOID.classPartition, part))
-        g.add((part, VOID["class"], cls))
+        g.add((part, VOID["class"], URIRef(cls)))
         g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
-    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        if len(ctx):
-            sub = URIRef(str(ctx.identifier))
-            g.add((d, VOID.subset, sub))
-            g.add((sub, RDF.type, VOID.Dataset))
-            g.add((sub, VOID.triples, Literal(len(ctx), datatype=XSD.integer)))
+    for graph_name, n in sorted(Counter(q.graph_name.value for q in quads).items()):
+        sub = URIRef(graph_name)
+        g.add((d, VOID.subset, sub))
+        g.add((sub, RDF.type, VOID.Dataset))
+        g.add((sub, VOID.triples, Literal(n, datatype=XSD.integer)))
+    link_predicates = {str(OWL.sameAs), str(SKOS.exactMatch)}
     for target, ns in sorted(LINK_TARGETS.items()):
         links = [
-            t for p in (OWL.sameAs, SKOS.exactMatch)
-            for t in union.triples((None, p, None)) if str(t[2]).startswith(ns)
+            t for t in triples
+            if t.predicate.value in link_predicates and t.object.value.startswith(ns)
         ]  # fmt: skip
         if not links:
             continue
@@ -99,7 +101,7 @@ def describe(
         g.add((ls, VOID.triples, Literal(len(links), datatype=XSD.integer)))
     # GB/T 2260 has no IRIs of its own: the link is the code, a literal, so the linkset names
     # the code list as its target and kgo:divisionCode as the link predicate.
-    codes = list(union.triples((None, KGO.divisionCode, None)))
+    codes = [t for t in triples if t.predicate.value == str(KGO.divisionCode)]
     if codes:
         ls = URIRef(f"{b}/dataset/linkset/gbt2260")
         target = URIRef(f"{b}/dataset/external/gbt2260")

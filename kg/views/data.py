@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+from rdflib.term import Node
 
 from kg.link import DivisionLink, ListingLink
 from kg.model import Entity, GlossaryEntry, NormalizedDocument
@@ -201,9 +202,16 @@ def report_year(doc: NormalizedDocument) -> int | None:
 def relations_from_graph(graph: Graph, nodes: Iterable[str]) -> list[Relation]:
     """Every triple of `graph` that links two of `nodes` (entities, reports), whatever the
     property: relation kinds added to the graph later show up in the views unchanged."""
+    return relations_from_triples(graph.triples((None, None, None)), nodes)
+
+
+def relations_from_triples(
+    triples: Iterable[tuple[Node, Node, Node]], nodes: Iterable[str]
+) -> list[Relation]:
+    """relations_from_graph over any triples (the build passes every named graph's)."""
     known = set(nodes)
     out = set()
-    for s, p, o in graph.triples((None, None, None)):
+    for s, p, o in triples:
         if p == RDF.type or not isinstance(o, URIRef):
             continue
         if str(s) in known and str(o) in known and s != o:
