@@ -210,12 +210,16 @@ def build(
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option(
+    "--relations", is_flag=True, help="After the entity lines, one line per fact (observation, …)."
+)
 @base_iri_option
 @manifest_option
 @names_option
 def extract(
     paths: tuple[Path, ...],
     fmt: str,
+    relations: bool,
     base_iri: str,
     manifest_file: Path | None,
     names_file: Path | None,
@@ -223,7 +227,9 @@ def extract(
     """Print entity mentions as JSON lines on stdout (messages go to stderr).
 
     Each line: doc, type, name, start, end (code-point offsets into the decoded file, end
-    exclusive), iri, sentence offsets and the extractor.
+    exclusive), iri, sentence offsets and the extractor. With --relations, then one line per
+    fact: doc, relation, subject, object, start, end, and for observations indicator, region,
+    year, value, unit, kind (plus qualifier, wording, the quote and the extractor).
     """
     from kg.pipeline import process_all
 
@@ -249,6 +255,12 @@ def extract(
                 "extractor": m.extractor,
             }
             out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    if relations:
+        from kg.relations import extract_relations
+
+        for r in results:
+            for fact in extract_relations(r.doc, r.mentions):
+                out.write(json.dumps(fact.to_json(), ensure_ascii=False) + "\n")
     if not results:
         sys.exit(EXIT_NOTHING_BUILT)
 
