@@ -26,6 +26,7 @@ from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
 from kg.ontology import ontology_html
 from kg.rdf import build_dataset, graph_iri, mention_iri, report_iri
+from kg.relations import Fact, extract_relations
 from kg.resolve import DEFAULT_BASE_IRI, Merge, resolve_entities, retired_iris
 from kg.views import ViewData, write_views
 from kg.views.data import relations_from_graph
@@ -33,16 +34,18 @@ from kg.views.data import relations_from_graph
 
 @dataclass
 class DocResult:
-    """What the per-document stages give: the normalised document and its mentions."""
+    """What the per-document stages give: the normalised document, its mentions and facts."""
 
     doc: NormalizedDocument
     mentions: list[Mention]
+    facts: list[Fact] = field(default_factory=list)
 
 
 @dataclass
 class BuildResult:
     docs: list[NormalizedDocument] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     triples: int = 0
@@ -66,7 +69,8 @@ def process_document(
 ) -> DocResult:
     """Ingest, normalise and extract one report (raises IngestError for unusable input)."""
     doc = normalize_path(path, manifest)
-    return DocResult(doc, extract_mentions(doc, names))
+    mentions = extract_mentions(doc, names)
+    return DocResult(doc, mentions, extract_relations(doc, mentions))
 
 
 def _process_one(
@@ -144,6 +148,7 @@ def build(
     res = BuildResult(errors=errors)
     res.docs = [r.doc for r in results]
     res.mentions = [m for r in results for m in r.mentions]
+    res.facts = [f for r in results for f in r.facts]
     if not res.docs:
         return res
     regions = region_codes(res.docs)
@@ -151,7 +156,9 @@ def build(
     retired = retired_iris(res.mentions, regions, merges or {}, base)
     res.division_links = link_divisions(res.entities, res.docs)
     listings = listing_links(res.entities, res.docs)
-    ds = build_dataset(res.docs, res.entities, base, retired, res.division_links, listings)
+    ds = build_dataset(
+        res.docs, res.entities, base, retired, res.division_links, listings, res.facts
+    )
     res.triples = len(ds)
     if validate:
         subgraphs = list(report_subgraphs(ds, graph_iri(base, "entities")))
@@ -176,7 +183,9 @@ def build(
 
     nodes = [*(e.iri for e in res.entities), *(str(report_iri(base, d.name)) for d in res.docs)]
     relations = relations_from_graph(union, nodes)
-    view = ViewData(res.docs, res.entities, relations, res.division_links, listings, base)
+    view = ViewData(
+        res.docs, res.entities, relations, res.division_links, listings, base, res.facts
+    )
 
     def fill(tmp: Path) -> None:
         from kg.store import STORE_DIR, write_store
