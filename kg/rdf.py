@@ -71,16 +71,20 @@ def indicator_iri(base: str, name: str) -> URIRef:
     return URIRef(entity_iri(base, "Indicator", name))
 
 
+def _fact_path(f: Fact) -> str:
+    what = f.indicator if f.relation == "observation" else f.object
+    return f"{f.start}-{f.end}/{iri_segment(what or '')}"
+
+
 def fact_iri(base: str, f: Fact) -> URIRef:
     """An observation or milestone node: its report, raw span and what it states."""
-    what = f.indicator if f.relation == "observation" else f.object
-    span = f"{f.start}-{f.end}"
-    return URIRef(f"{report_iri(base, f.doc)}/{f.relation}/{span}/{iri_segment(what or '')}")
+    return URIRef(f"{report_iri(base, f.doc)}/{f.relation}/{_fact_path(f)}")
 
 
 def fact_mention_iri(base: str, f: Fact) -> URIRef:
-    """The mention a fact rests on; its type segment keeps it apart from entity mentions."""
-    return URIRef(f"{report_iri(base, f.doc)}/mention/{f.start}-{f.end}/{f.relation}")
+    """The mention a fact rests on, one per fact; the last segment keeps it apart from the
+    entity mentions of the same span."""
+    return URIRef(f"{report_iri(base, f.doc)}/mention/{_fact_path(f)}/{f.relation}")
 
 
 @lru_cache(maxsize=1)
@@ -265,9 +269,10 @@ def _add_provenance(
 
 
 def _decimal(x: float) -> str:
-    """A float as a plain xsd:decimal lexical form (13000.0 → 13000, 5.5 → 5.5), never 1e4."""
-    text = format(Decimal(repr(x)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """A float in the canonical xsd:decimal form (13000.0, 5.5, never 1e4): with its point,
+    so Turtle writes it as a decimal literal and it parses back unchanged."""
+    whole, _, frac = format(Decimal(repr(x)), "f").partition(".")
+    return f"{whole}.{frac.rstrip('0') or '0'}"
 
 
 def _add_observation(

@@ -346,7 +346,12 @@ def test_observations_and_milestones_are_shacl_valid_nodes_resting_on_mentions(w
     assert (g.value(obs, KGO.refArea) == place) is with_region
     jobs = fact_iri(DEFAULT_BASE_IRI, next(f for f in facts if f.indicator == "城镇新增就业"))
     assert (str(g.value(jobs, KGO.value)), str(g.value(jobs, KGO.unit))) == ("1.2", "万人")
-    assert (_decimal(20000.0), _decimal(2e16), _decimal(0.1)) == ("20000", "2" + "0" * 16, "0.1")
+    assert [_decimal(x) for x in (20000.0, 2e16, 0.1, 3.0)] == [
+        "20000.0",
+        "2" + "0" * 16 + ".0",
+        "0.1",
+        "3.0",
+    ]
     # the evidence is a mention of the indicator selecting exactly the worded figure
     m = g.value(obs, KGO.evidence)
     assert g.value(m, KGO.mentionOf) == ind and g.value(m, KGO.inReport) is not None
