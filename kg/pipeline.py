@@ -29,6 +29,7 @@ from kg.model import ENTITY_TYPES, Entity, Mention, NormalizedDocument
 from kg.normalize import normalize_document
 from kg.ontology import ontology_html
 from kg.rdf import build_dataset, graph_iri, mention_iri, report_iri
+from kg.relations import Fact, extract_relations
 from kg.resolve import DEFAULT_BASE_IRI, Merge, resolve_entities, retired_iris
 from kg.views import ViewData, write_views
 from kg.views.data import relations_from_triples
@@ -40,16 +41,18 @@ if TYPE_CHECKING:  # extraction (spaCy) is imported where it runs: the parent ne
 
 @dataclass
 class DocResult:
-    """What the per-document stages give: the normalised document and its mentions."""
+    """What the per-document stages give: the normalised document, its mentions and facts."""
 
     doc: NormalizedDocument
     mentions: list[Mention]
+    facts: list[Fact] = field(default_factory=list)
 
 
 @dataclass
 class BuildResult:
     docs: list[NormalizedDocument] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
     triples: int = 0
@@ -82,7 +85,8 @@ def process_document(
     from kg.extract import extract_mentions
 
     doc = normalize_path(path, manifest)
-    return DocResult(doc, extract_mentions(doc, names))
+    mentions = extract_mentions(doc, names)
+    return DocResult(doc, mentions, extract_relations(doc, mentions))
 
 
 def process_bytes(
@@ -99,7 +103,8 @@ def process_bytes(
     try:
         raw = decode_document(path, data, max_chars)
         doc = normalize_document(raw, manifest_metadata(row) if row else None)
-        return DocResult(doc, extract_mentions(doc, names)), None
+        mentions = extract_mentions(doc, names)
+        return DocResult(doc, mentions, extract_relations(doc, mentions)), None
     except IngestError as exc:
         return None, {"file": path, "error": exc.reason}
     except Exception as exc:  # a defect met on one file must not cost the others
@@ -244,6 +249,7 @@ def build(
         lap("per-report stages")
         res.docs = [r.doc for r in results]
         res.mentions = [m for r in results for m in r.mentions]
+        res.facts = [f for r in results for f in r.facts]
         if not res.docs:
             return res
         regions = region_codes(res.docs)
@@ -252,13 +258,17 @@ def build(
         res.division_links = link_divisions(res.entities, res.docs)
         listings = listing_links(res.entities, res.docs)
         lap("resolve and link")
-        ds = build_dataset(res.docs, res.entities, base, retired, res.division_links, listings)
+        ds = build_dataset(
+            res.docs, res.entities, base, retired, res.division_links, listings, res.facts
+        )
         lap("RDF build")
         nodes = [*(e.iri for e in res.entities), *(str(report_iri(base, d.name)) for d in res.docs)]
         relations = relations_from_triples(
             ((q[0], q[1], q[2]) for q in ds.quads((None, None, None, None))), nodes
         )
-        view = ViewData(res.docs, res.entities, relations, res.division_links, listings, base)
+        view = ViewData(
+            res.docs, res.entities, relations, res.division_links, listings, base, res.facts
+        )
         quads = dataset_quads(ds)
         del ds
         triples = union_triples(quads)

@@ -11,6 +11,8 @@ ontology (`kg.vocab.KGO`), so a mistyped term fails at once.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
@@ -20,6 +22,7 @@ from kg.gazetteer import admin_gazetteer
 from kg.link import DivisionLink, ListingLink
 from kg.metadata import PLAN_REPORT
 from kg.model import Entity, Mention, NormalizedDocument
+from kg.relations import Fact
 from kg.resolve import DEFAULT_BASE_IRI, entity_iri, iri_segment
 from kg.vocab import KGO
 
@@ -63,6 +66,42 @@ def mention_iri(base: str, m: Mention) -> URIRef:
     return URIRef(f"{report_iri(base, m.doc)}/mention/{m.start}-{m.end}/{m.type.lower()}")
 
 
+def indicator_iri(base: str, name: str) -> URIRef:
+    """An indicator is named by its normalised name (地区生产总值增长), shared by all reports."""
+    return URIRef(entity_iri(base, "Indicator", name))
+
+
+def _fact_path(f: Fact) -> str:
+    what = f.indicator if f.relation == "observation" else f.object
+    return f"{f.start}-{f.end}/{iri_segment(what or '')}"
+
+
+def fact_iri(base: str, f: Fact) -> URIRef:
+    """An observation or milestone node: its report, raw span and what it states."""
+    return URIRef(f"{report_iri(base, f.doc)}/{f.relation}/{_fact_path(f)}")
+
+
+def fact_mention_iri(base: str, f: Fact) -> URIRef:
+    """The mention a fact rests on, one per fact; the last segment keeps it apart from the
+    entity mentions of the same span."""
+    return URIRef(f"{report_iri(base, f.doc)}/mention/{_fact_path(f)}/{f.relation}")
+
+
+@lru_cache(maxsize=1)
+def milestone_kinds() -> dict[str, URIRef]:
+    """Milestone stage as the extractor names it (投产) → the ontology's concept (kgo:inProduction),
+    from the concepts' Chinese labels, so the two cannot drift apart."""
+    from kg.ontology import ontology_graph
+
+    g = ontology_graph()
+    out: dict[str, URIRef] = {}
+    for concept in g.subjects(RDF.type, KGO.MilestoneKind):
+        for label in g.objects(concept, RDFS.label):
+            if isinstance(label, Literal) and label.language == "zh":
+                out[str(label)] = URIRef(concept)
+    return out
+
+
 def gazetteer_iri(base: str) -> URIRef:
     return URIRef(f"{base.rstrip('/')}/source/admin-divisions")
 
@@ -79,11 +118,13 @@ def build_dataset(
     retired: Iterable[tuple[str, str, str]] = (),
     division_links: Iterable[DivisionLink] = (),
     listing_links: Iterable[ListingLink] = (),
+    facts: Iterable[Fact] = (),
 ) -> Dataset:
     """The whole graph as a Dataset of named graphs (entities + one per report).
 
     `retired` holds (old IRI, surviving IRI, reason) for IRIs a merge retired: they stay in
-    the graph, owl:sameAs the survivor, so links made to them keep working.
+    the graph, owl:sameAs the survivor, so links made to them keep working. `facts` (from
+    kg.relations) become observations and milestones in their report's graph.
     """
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
@@ -120,6 +161,30 @@ def build_dataset(
                 shared.add((e, KGO.issuedBy, region))
             if ent.type == "Person" and m.extractor.startswith("kg-metadata/"):
                 report_graphs[m.doc].add((report_iri(base, m.doc), KGO.speaker, e))
+    projects: dict[str, list[tuple[Mention, str]]] = {}
+    for ent in entities:
+        if ent.type == "Project":
+            for m in ent.mentions:
+                projects.setdefault(m.doc, []).append((m, ent.iri))
+    for f in facts:
+        doc = docs_by_name[f.doc]
+        node: URIRef | None = None
+        if f.relation == "observation":
+            node = _add_observation(report_graphs[f.doc], shared, doc, f, known, base)
+        elif f.relation == "milestone" and f.object in milestone_kinds():
+            # the project mention the milestone was read from lies inside the fact's span
+            project = next(
+                (
+                    iri
+                    for m, iri in projects.get(f.doc, [])
+                    if f.start <= m.start and m.end <= f.end and m.name == f.subject
+                ),
+                None,
+            )
+            if project is not None:
+                node = _add_milestone(report_graphs[f.doc], doc, f, URIRef(project), base)
+        if node is not None:
+            agents.add(f.extractor)
     for extractor in sorted(agents):
         agent = extractor_iri(base, extractor)
         name, _, rest = extractor.partition("/")
@@ -149,14 +214,28 @@ def build_dataset(
 
 
 def _add_mention(g: Graph, doc: NormalizedDocument, m: Mention, e: URIRef, base: str) -> None:
+    _add_span(g, doc, mention_iri(base, m), e, m.name, (m.start, m.end), m, base)
+
+
+def _add_span(
+    g: Graph,
+    doc: NormalizedDocument,
+    mention: URIRef,
+    e: URIRef,
+    name: str,
+    span: tuple[int, int],
+    m: Mention | Fact,
+    base: str,
+) -> None:
+    """A kgo:Mention of `e`: the raw span with its selectors, the sentence, the extractor."""
     raw = doc.raw
-    mention = mention_iri(base, m)
+    start, end = span
     position = URIRef(f"{mention}/position")
     quote_sel = URIRef(f"{mention}/quote")
     g.add((mention, RDF.type, KGO.Mention))
     g.add((mention, KGO.mentionOf, e))
     g.add((mention, KGO.inReport, report_iri(base, m.doc)))
-    g.add((mention, KGO.surfaceName, Literal(m.name, lang="zh")))
+    g.add((mention, KGO.surfaceName, Literal(name, lang="zh")))
     g.add((mention, KGO.sentence, Literal(raw[m.sentence_start : m.sentence_end])))
     g.add((mention, KGO.sentenceStart, Literal(m.sentence_start, datatype=XSD.nonNegativeInteger)))
     g.add((mention, KGO.sentenceEnd, Literal(m.sentence_end, datatype=XSD.nonNegativeInteger)))
@@ -164,16 +243,83 @@ def _add_mention(g: Graph, doc: NormalizedDocument, m: Mention, e: URIRef, base:
     g.add((mention, OA.hasSelector, position))
     g.add((mention, OA.hasSelector, quote_sel))
     g.add((position, RDF.type, OA.TextPositionSelector))
-    g.add((position, OA.start, Literal(m.start, datatype=XSD.nonNegativeInteger)))
-    g.add((position, OA.end, Literal(m.end, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
+    g.add((position, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
     g.add((quote_sel, RDF.type, OA.TextQuoteSelector))
-    g.add((quote_sel, OA.exact, Literal(raw[m.start : m.end])))
-    prefix = raw[max(0, m.start - QUOTE_CONTEXT) : m.start]
-    suffix = raw[m.end : m.end + QUOTE_CONTEXT]
+    g.add((quote_sel, OA.exact, Literal(raw[start:end])))
+    prefix = raw[max(0, start - QUOTE_CONTEXT) : start]
+    suffix = raw[end : end + QUOTE_CONTEXT]
     if prefix:
         g.add((quote_sel, OA.prefix, Literal(prefix)))
     if suffix:
         g.add((quote_sel, OA.suffix, Literal(suffix)))
+
+
+def _add_provenance(
+    g: Graph, doc: NormalizedDocument, node: URIRef, f: Fact, e: URIRef, base: str
+) -> None:
+    """What every assertion carries: its evidence mention (of `e`), extractor and confidence."""
+    mention = fact_mention_iri(base, f)
+    name = f.indicator if f.relation == "observation" else f.subject
+    _add_span(g, doc, mention, e, name or "", (f.start, f.end), f, base)
+    g.add((node, KGO.evidence, mention))
+    g.add((node, PROV.wasDerivedFrom, mention))
+    g.add((node, PROV.wasAttributedTo, extractor_iri(base, f.extractor)))
+    g.add((node, KGO.confidence, Literal(_decimal(f.confidence), datatype=XSD.decimal)))
+
+
+def _decimal(x: float) -> str:
+    """A float in the canonical xsd:decimal form (13000.0, 5.5, never 1e4): with its point,
+    so Turtle writes it as a decimal literal and it parses back unchanged."""
+    whole, _, frac = format(Decimal(repr(x)), "f").partition(".")
+    return f"{whole}.{frac.rstrip('0') or '0'}"
+
+
+def _add_observation(
+    g: Graph, shared: Graph, doc: NormalizedDocument, f: Fact, known: set[str], base: str
+) -> URIRef | None:
+    """A figure as a kgo:Observation of kgo:indicators; its area only if the region is an
+    entity of the graph (as kgo:issuedBy), since SHACL wants a kgo:Place named by a mention."""
+    if not f.indicator or f.value is None or f.year is None or f.kind is None:
+        return None
+    obs = fact_iri(base, f)
+    ind = indicator_iri(base, f.indicator)
+    shared.add((ind, RDF.type, KGO.Indicator))
+    shared.add((ind, RDFS.label, Literal(f.indicator, lang="zh")))
+    g.add((obs, RDF.type, KGO.Observation))
+    g.add((obs, RDF.type, QB.Observation))
+    g.add((obs, QB.dataSet, KGO.indicators))
+    g.add((obs, KGO.indicator, ind))
+    region = doc.metadata.region and region_iri(base, doc.metadata.region)
+    if region and str(region) in known:
+        g.add((obs, KGO.refArea, region))
+    g.add((obs, KGO.refPeriod, Literal(str(f.year), datatype=XSD.gYear)))
+    g.add((obs, KGO.observationKind, KGO[f.kind]))
+    g.add((obs, KGO.value, Literal(_decimal(f.value), datatype=XSD.decimal)))
+    if f.unit:
+        g.add((obs, KGO.unit, Literal(f.unit)))
+    if f.qualifier:
+        g.add((obs, KGO.qualifier, Literal(f.qualifier)))
+    if f.wording:
+        g.add((obs, KGO.wording, Literal(f.wording)))
+    _add_provenance(g, doc, obs, f, ind, base)
+    return obs
+
+
+def _add_milestone(
+    g: Graph, doc: NormalizedDocument, f: Fact, project: URIRef, base: str
+) -> URIRef | None:
+    """A project milestone: stage, year and whether it was reached or is planned."""
+    if f.year is None:
+        return None
+    node = fact_iri(base, f)
+    g.add((node, RDF.type, KGO.Milestone))
+    g.add((node, KGO.milestoneOf, project))
+    g.add((node, KGO.milestoneKind, milestone_kinds()[f.object]))
+    g.add((node, KGO.year, Literal(str(f.year), datatype=XSD.gYear)))
+    g.add((node, KGO.milestoneStatus, KGO.actual if f.status == "achieved" else KGO.target))
+    _add_provenance(g, doc, node, f, project, base)
+    return node
 
 
 def _add_report(g: Graph, shared: Graph, doc: NormalizedDocument, base: str) -> None:

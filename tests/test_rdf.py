@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.pipeline import build, process_all, process_document, region_codes
 from kg.rdf import build_dataset, graph_iri
@@ -262,9 +262,9 @@ def test_a_merge_retires_an_iri_that_stays_owl_sameas_the_survivor(tmp_path):
     from kg.resolve import read_merges
 
     seed = next(p for p in SEED_FILES if p.name.startswith("001"))
-    short = sorted(
-        m.name for m in process_document(seed).mentions if m.type == "Enterprise"
-    )[0]  # whatever company extraction names in this report
+    short = sorted(m.name for m in process_document(seed).mentions if m.type == "Enterprise")[
+        0
+    ]  # whatever company extraction names in this report
     full = f"{short}股份有限公司"
     merges = tmp_path / "merges.tsv"
     merges.write_text(
@@ -293,3 +293,94 @@ def test_parallel_build_gives_the_same_bytes(tmp_path):
     assert "graph.nq" in names and "build-report.json" in names
     for name in names:
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def _fact_doc():
+    from dataclasses import replace
+
+    from kg.model import DocMetadata, Mention, RawDocument
+    from kg.normalize import normalize_document
+
+    text = (
+        "一、2025年工作回顾\n某某市领航大厦顺利封顶。\n"
+        "二、2026年重点工作\n今年主要预期目标是：地区生产总值增长5.5%左右，城镇新增就业1.2万人。\n"
+    )
+    doc = normalize_document(RawDocument("t.txt", "t.txt", text, "utf-8", "0" * 64))
+    doc = replace(doc, metadata=DocMetadata(region="某某市", year_reviewed=2025, year_planned=2026))
+    mentions = []
+    for etype, name in (("Place", "某某市"), ("Project", "领航大厦")):
+        at = doc.text.index(name)
+        a, b = doc.raw_span(at, at + len(name))
+        mentions.append(Mention(doc.name, etype, name, a, b, at, at + len(name), a, b, "test"))
+    return doc, mentions
+
+
+@pytest.mark.parametrize("with_region", [True, False])
+def test_observations_and_milestones_are_shacl_valid_nodes_resting_on_mentions(with_region):
+    from kg.export import union_graph
+    from kg.rdf import OA, QB, _decimal, fact_iri, indicator_iri, region_iri
+    from kg.relations import extract_relations
+
+    doc, mentions = _fact_doc()
+    if not with_region:
+        mentions = [m for m in mentions if m.type != "Place"]
+    facts = extract_relations(doc, mentions)
+    ents = resolve_entities(mentions, {doc.name: None})
+    g = union_graph(build_dataset([doc], ents, facts=facts))
+    place = region_iri(DEFAULT_BASE_IRI, "某某市")
+    # without a mention the issuing region itself breaks kgsh:EntityShape (as before facts):
+    # every other node, the observations' and milestones' included, must conform
+    bad = [v for v in validate_graph(g).violations if with_region or v.focus != str(place)]
+    assert not bad, bad
+
+    gdp = next(f for f in facts if f.indicator == "地区生产总值增长")
+    obs = fact_iri(DEFAULT_BASE_IRI, gdp)
+    assert (obs, RDF.type, QB.Observation) in g and (obs, QB.dataSet, KGO.indicators) in g
+    ind = g.value(obs, KGO.indicator)
+    assert ind == indicator_iri(DEFAULT_BASE_IRI, "地区生产总值增长")
+    assert g.value(ind, RDFS.label) == Literal("地区生产总值增长", lang="zh")
+    assert g.value(obs, KGO.refPeriod) == Literal("2026", datatype=XSD.gYear)
+    assert str(g.value(obs, KGO.value)) == "5.5" and g.value(obs, KGO.value).datatype == XSD.decimal
+    assert (str(g.value(obs, KGO.unit)), str(g.value(obs, KGO.qualifier))) == ("%", "左右")
+    assert g.value(obs, KGO.observationKind) == KGO.target
+    assert (g.value(obs, KGO.refArea) == place) is with_region
+    jobs = fact_iri(DEFAULT_BASE_IRI, next(f for f in facts if f.indicator == "城镇新增就业"))
+    assert (str(g.value(jobs, KGO.value)), str(g.value(jobs, KGO.unit))) == ("1.2", "万人")
+    assert [_decimal(x) for x in (20000.0, 2e16, 0.1, 3.0)] == [
+        "20000.0",
+        "2" + "0" * 16 + ".0",
+        "0.1",
+        "3.0",
+    ]
+    # the evidence is a mention of the indicator selecting exactly the worded figure
+    m = g.value(obs, KGO.evidence)
+    assert g.value(m, KGO.mentionOf) == ind and g.value(m, KGO.inReport) is not None
+    quote = next(
+        s for s in g.objects(m, OA.hasSelector) if (s, RDF.type, OA.TextQuoteSelector) in g
+    )
+    assert (
+        str(g.value(quote, OA.exact))
+        == str(g.value(obs, KGO.wording))
+        == "地区生产总值增长5.5%左右"
+    )
+
+    (ms,) = g.subjects(RDF.type, KGO.Milestone)
+    project = next(e for e in ents if e.type == "Project")
+    assert g.value(ms, KGO.milestoneOf) == URIRef(project.iri)
+    assert g.value(ms, KGO.milestoneKind) == KGO.toppedOut
+    assert g.value(ms, KGO.milestoneStatus) == KGO.actual
+    assert g.value(ms, KGO.year) == Literal("2025", datatype=XSD.gYear)
+    assert g.value(g.value(ms, KGO.evidence), KGO.mentionOf) == URIRef(project.iri)
+
+
+def test_seed_build_states_observations_and_milestones_with_their_wording(built_seeds):
+    out, res = built_seeds
+    g = Graph().parse(out / "graph.nt", format="nt")
+    observations = set(g.subjects(RDF.type, KGO.Observation))
+    milestones = set(g.subjects(RDF.type, KGO.Milestone))
+    assert len(observations) == sum(f.relation == "observation" for f in res.facts) > 0
+    assert 0 < len(milestones) <= sum(f.relation == "milestone" for f in res.facts)
+    for node in observations | milestones:
+        evidence = g.value(node, KGO.evidence)
+        assert (evidence, RDF.type, KGO.Mention) in g
+        assert g.value(evidence, KGO.sentence) is not None

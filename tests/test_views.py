@@ -14,8 +14,10 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.model import Entity, Mention, RawDocument
 from kg.normalize import normalize_document
+from kg.relations import Fact
 from kg.views import ViewData, write_views
 from kg.views.data import Relation, entity_slug, relations_from_graph
+from kg.views.indicators import indicator_slug
 from kg.views.overview import INITIAL_NODES, layout, node_size, ranked_entities
 from kg.views.pages import entity_context, highlighted_text, safe_json
 
@@ -32,6 +34,7 @@ def test_every_local_link_and_script_of_every_page_resolves(built_seeds):
         out / "entities.html",
         *(out / "entity").glob("*.html"),
         *(out / "report").glob("*.html"),
+        *(out / "indicator").glob("*.html"),
     ]
     assert len(list((out / "entity").glob("*.html"))) == len(res.entities)
     assert len(list((out / "report").glob("*.html"))) == len(res.docs)
@@ -188,3 +191,45 @@ def test_views_write_only_what_they_list(tmp_path: Path, built_seeds):
     written = write_views(tmp_path, view)
     on_disk = {p for p in tmp_path.rglob("*") if p.is_file()}
     assert set(written) == on_disk
+
+
+def test_each_indicator_page_charts_and_lists_its_figures_and_the_index_links_it(built_seeds):
+    out, res = built_seeds
+    view = ViewData(res.docs, res.entities, facts=res.facts)
+    by_indicator: dict[str, list[Fact]] = {}
+    for f in res.facts:
+        if f.relation == "observation":
+            by_indicator.setdefault(f.indicator or "", []).append(f)
+    assert "地区生产总值增长" in by_indicator
+    index = (out / "index.html").read_text(encoding="utf-8")
+    search = (out / "assets" / "search-data.js").read_text(encoding="utf-8")
+    entries = json.loads(search[len("window.KG_SEARCH = ") : -2])
+    indicators = {e[0]: e[2] for e in entries if e[1] == "Indicator"}
+    assert set(indicators) == set(by_indicator)
+    for name, facts in by_indicator.items():
+        href = f"indicator/{quote(indicator_slug(view, name))}.html"
+        assert href in HREF.findall(index) and indicators[name] == href
+        page = (out / unquote(href)).read_text(encoding="utf-8")
+        assert page.count('<svg class="chart"') == len({(f.region, f.unit) for f in facts})
+        assert page.count('<circle class="point"') == len(facts)  # one point per figure
+        assert page.count("<tr><td>") == len(facts)  # one table row per figure
+        for f in facts:
+            assert "<q title=" in page and (f.wording or "") in page
+    gdp = (out / unquote(indicators["地区生产总值增长"])).read_text(encoding="utf-8")
+    assert "目标 target" in gdp and "预计 expected" in gdp
+
+
+def test_indicator_page_escapes_what_the_report_says(tmp_path: Path):
+    evil = "<script>alert(1)</script>"
+    doc = _doc("地区生产总值增长5%。" + evil)
+    fact = Fact(
+        doc.name, "observation", evil, "地区生产总值增长", 0, 10, 0, 11, evil + "。",
+        "test", 0.9, year=2026, wording=evil, indicator="地区生产总值增长", region=evil,
+        value=5.0, unit="%", kind="target", qualifier=evil,
+    )  # fmt: skip
+    view = ViewData([doc], [], facts=[fact])
+    write_views(tmp_path, view)
+    page = (tmp_path / "indicator" / f"{indicator_slug(view, '地区生产总值增长')}.html").read_text(
+        encoding="utf-8"
+    )
+    assert evil not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -254,3 +254,26 @@ def _hover_node_named(page: object, name: str) -> None:
     )
     page.mouse.move(point["x"], point["y"])  # type: ignore[attr-defined]
     page.mouse.move(point["x"] + 1, point["y"] + 1)  # type: ignore[attr-defined]
+
+
+def test_search_opens_an_indicator_page_whose_chart_and_table_show_every_figure(
+    built_seeds, screenshots
+):
+    out, res = built_seeds
+    figures = [f for f in res.facts if f.indicator == "地区生产总值增长"]
+    with offline_page() as s:
+        page = s.page
+        page.goto((out / "index.html").as_uri())
+        page.fill("#main-search", "地区生产总值增长")
+        hit = page.locator(".bigsearch .kg-search-results li a", has_text="地区生产总值增长")
+        hit.first.wait_for()
+        hit.first.click()
+        page.wait_for_url("**/indicator/*.html")
+        assert page.inner_text("#indicator-name") == "地区生产总值增长"
+        points = page.locator("#charts svg.chart circle.point")
+        assert points.count() == len(figures)
+        box = points.first.bounding_box()
+        assert box is not None and box["width"] > 0  # drawn, not just in the markup
+        assert page.locator("#values tbody tr").count() == len(figures)
+        page.screenshot(path=str(screenshots / "indicator-地区生产总值增长.png"), full_page=True)
+        _assert_clean(s)

@@ -5,6 +5,8 @@
 - `entities.html`: every entity by type;
 - `entity/<slug>.html`: one page per entity (names, links, mentions with quotes, relations
   both ways, a neighbourhood graph; for programmes the definition and mentions by year);
+- `indicator/<slug>.html`: one page per indicator (target, expected and actual figures by year
+  as an inline SVG chart per region and unit, and the table of figures with their wording);
 - `report/<slug>.html`: one page per report (metadata, the normalised text with its entities
   marked and linked, the normalisation quality report);
 - `assets/`: vis-network (copied from the pyvis package, never a CDN), CSS, scripts, icons
@@ -24,6 +26,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kg.model import ENTITY_TYPES
 from kg.views.data import MENTIONED_IN, Relation, ViewData, predicate_label, report_year
+from kg.views.indicators import indicator_context, indicator_slug, observations
 from kg.views.overview import EMBEDDED_NODES, INITIAL_NODES, build_network
 from kg.views.pages import (
     entities_context,
@@ -80,7 +83,7 @@ def write_assets(out_dir: Path, view: ViewData, written: list[Path]) -> None:
         written.append(path)
     for name in STATIC_FILES:
         _write(assets / name, (STATIC / name).read_text(encoding="utf-8"), written)
-    for t in (*ENTITY_TYPES, "Report"):
+    for t in (*ENTITY_TYPES, "Report", "Indicator"):
         _write(assets / "icons" / f"{t}.svg", icon_svg(t), written)
     _write(assets / "icons" / "favicon.svg", FAVICON_SVG, written)
     _write(assets / "search-data.js", search_data(view), written)
@@ -145,6 +148,11 @@ def write_views(out_dir: Path, view: ViewData) -> list[Path]:
     for e in view.entities:
         path = out_dir / "entity" / f"{view.entity_slugs[e.iri]}.html"
         _write(path, page.render(entity_context(view, e)), written)
+    (out_dir / "indicator").mkdir(exist_ok=True)
+    page = env.get_template("indicator.html")
+    for name, facts in observations(view).items():
+        path = out_dir / "indicator" / f"{indicator_slug(view, name)}.html"
+        _write(path, page.render(indicator_context(view, name, facts)), written)
     (out_dir / "report").mkdir(exist_ok=True)
     page = env.get_template("report.html")
     for d in view.docs:

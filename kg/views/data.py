@@ -21,6 +21,7 @@ from rdflib.term import Node
 from kg.link import DivisionLink, ListingLink
 from kg.model import Entity, GlossaryEntry, NormalizedDocument
 from kg.rdf import report_iri
+from kg.relations import Fact
 from kg.resolve import DEFAULT_BASE_IRI, canonical_name
 
 MENTIONED_IN = "mentionedIn"  # a derived relation: entity → report, from the mentions
@@ -57,6 +58,7 @@ class ViewData:
     division_links: list[DivisionLink] = field(default_factory=list)
     listings: list[ListingLink] = field(default_factory=list)
     base: str = DEFAULT_BASE_IRI
+    facts: list[Fact] = field(default_factory=list)  # observations and milestones
 
     @cached_property
     def report_iris(self) -> dict[str, str]:

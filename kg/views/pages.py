@@ -25,6 +25,7 @@ from kg.views.data import (
     report_title,
     report_year,
 )
+from kg.views.indicators import indicator_href, indicator_rows, observations
 from kg.views.overview import short_label
 from kg.views.style import FONT_FACE, TYPE_COLORS, TYPE_NAMES_ZH, TYPE_SHAPES, edge_color
 
@@ -449,6 +450,7 @@ def index_context(view: ViewData) -> dict[str, object]:
             for p, n in sorted(predicates.items())
         ],
         "reports": report_rows(view, root),
+        "indicators": indicator_rows(view, root),
     }
 
 
@@ -495,6 +497,10 @@ def search_data(view: ViewData) -> str:
                 "、".join(regions[:3]) + ("…" if len(regions) > 3 else ""),
             ]
         )
+    for name, facts in observations(view).items():
+        regions = sorted({f.region for f in facts if f.region})
+        where = "、".join(regions[:3]) + ("…" if len(regions) > 3 else "")
+        entries.append([name, "Indicator", indicator_href(view, name, ""), 0, [], where])
     for d in sorted(view.docs, key=lambda d: d.name):
         md = d.metadata
         extra = [x for x in (md.region, d.name) if x]

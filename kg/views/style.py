@@ -19,6 +19,7 @@ TYPE_COLORS = {
     "Person": "#b07aa1",
     "Event": "#ff9da7",
     "Report": "#9c755f",
+    "Indicator": "#bab0ac",
 }
 TYPE_SHAPES = {
     "Enterprise": "dot",
@@ -30,6 +31,7 @@ TYPE_SHAPES = {
     "Person": "triangleDown",
     "Event": "dot",  # drawn with a dashed border
     "Report": "box",
+    "Indicator": "square",
 }
 TYPE_NAMES_ZH = {
     "Enterprise": "企业",
@@ -41,6 +43,7 @@ TYPE_NAMES_ZH = {
     "Person": "人物",
     "Event": "事件",
     "Report": "报告",
+    "Indicator": "指标",
 }
 FONT_FACE = (
     "system-ui, 'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif"

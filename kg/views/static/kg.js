@@ -9,7 +9,8 @@
   var waiting = [];
 
   var TYPE_ZH = {Enterprise: "企业", Project: "项目", Programme: "计划/工程", Organization: "机构",
-    Place: "地点", Zone: "园区", Person: "人物", Event: "事件", Report: "报告"};
+    Place: "地点", Zone: "园区", Person: "人物", Event: "事件", Report: "报告",
+    Indicator: "指标"};
 
   function norm(s) {
     return String(s).normalize("NFKC").toLowerCase().replace(/[\s"'“”‘’「」《》]+/g, "");
