@@ -47,7 +47,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kg.evaluate import compare_form, evaluate, find_documents, format_table, read_gold
+from kg.evaluate import (
+    QUOTES,
+    compare_form,
+    evaluate,
+    find_documents,
+    format_table,
+    read_gold,
+)
 from kg.extract.pipeline import load_pipeline, sentence_spans
 from kg.ingest import read_document
 from kg.model import ENTITY_TYPES
@@ -60,7 +67,6 @@ DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")
 JIEBA_TYPES = {"nr": "Person", "ns": "Place", "nt": "Organization"}
 LAC_TYPES = {"PER": "Person", "LOC": "Place", "ORG": "Organization"}
 QUOTED = re.compile(r"“([^“”\n]{2,20})”")
-SKIPPED_QUOTES = "“”‘’「」《》\"'"
 SYSTEMS = ("jieba", "LAC", "quoted", "LAC+quoted", "tool")
 
 Pred = dict[str, set[tuple[str, str]]]
@@ -130,7 +136,7 @@ def predict_tool(paths: list[Path]) -> tuple[Pred, float, float, list[dict[str, 
 
 def _occurrences(name: str, text: str, pos: list[int], stripped: str) -> list[tuple[int, int]]:
     """Spans in `text` of `name` found in the quote-free view `stripped` (`pos` maps back)."""
-    key = "".join(c for c in name if c not in SKIPPED_QUOTES)
+    key = "".join(c for c in name if c not in QUOTES)
     spans: list[tuple[int, int]] = []
     if not key:
         return spans
@@ -165,7 +171,7 @@ def boundary_figures(gold_paths: list[Path], texts: dict[str, str]) -> dict[str,
         tokens = nlp(text)
         starts = {t.idx for t in tokens}
         ends = {t.idx + len(t.text) for t in tokens}
-        pos = [i for i, c in enumerate(text) if c not in SKIPPED_QUOTES]
+        pos = [i for i, c in enumerate(text) if c not in QUOTES]
         stripped = "".join(text[i] for i in pos)
         for (d, typ, _), name in sorted(required.items()):
             if d != doc_name:

@@ -83,6 +83,16 @@ names_option = click.option(
     help="TSV (name, type, action add/suppress/retype) of corrections to extraction.",
 )
 
+# eval and train: where the documents named in gold files are looked for
+docs_option = click.option(
+    "--docs",
+    "doc_paths",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Files or folders holding the gold's documents "
+    "(default: seeds/ and ../shared/corpus/provinces-2026/).",
+)
+
 
 def _names(path: Path | None) -> UserNames | None:
     if path is None:
@@ -540,14 +550,7 @@ DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")
     required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
-@click.option(
-    "--docs",
-    "doc_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Files or folders holding the gold's documents "
-    "(default: seeds/ and ../shared/corpus/provinces-2026/).",
-)
+@docs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
 @names_option
 def eval_(
@@ -588,14 +591,7 @@ def eval_(
     nargs=-1,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
-@click.option(
-    "--docs",
-    "doc_paths",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Files or folders holding the gold's documents "
-    "(default: seeds/ and ../shared/corpus/provinces-2026/).",
-)
+@docs_option
 @click.option(
     "-o",
     "--output",

@@ -9,6 +9,7 @@ the other.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,14 +18,20 @@ from pathlib import Path
 
 from kg.model import ENTITY_TYPES
 
-_QUOTES = "“”\"'‘’「」《》"
+QUOTES = "“”\"'‘’「」《》"  # skipped when names are compared, and between a name's characters
 _BRACKETS = ("()", "（）", "[]", "【】", "〔〕")
+
+
+def name_pattern(name: str) -> re.Pattern[str]:
+    """A name as written in a text, quotation marks allowed between its characters (“1115”工程)."""
+    skip = "[" + re.escape(QUOTES) + "]*"
+    return re.compile(skip.join(re.escape(ch) for ch in name))
 
 
 def compare_form(name: str) -> str:
     """The form names are compared in (the annotation guide's rule)."""
     s = unicodedata.normalize("NFKC", name)
-    s = "".join(c for c in s if c not in _QUOTES).strip()
+    s = "".join(c for c in s if c not in QUOTES).strip()
     changed = True
     while changed and len(s) >= 2:
         changed = False

@@ -28,9 +28,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, DocBin
 from spacy.util import filter_spans
 
-from kg.evaluate import read_gold
+from kg.evaluate import name_pattern, read_gold
 
-SKIPPED = "“”‘’「」《》\"'"
 _PARAGRAPH = re.compile(r"[^\n]+")
 
 
@@ -44,11 +43,6 @@ class GoldSpan:
     optional: bool
 
 
-def _name_pattern(name: str) -> re.Pattern[str]:
-    skip = "[" + re.escape(SKIPPED) + "]*"
-    return re.compile(skip.join(re.escape(ch) for ch in name))
-
-
 def locate(
     text: str, required: set[tuple[str, str]], optional: set[tuple[str, str]]
 ) -> list[GoldSpan]:
@@ -57,7 +51,7 @@ def locate(
     for (label, name), opt in [(k, False) for k in required] + [(k, True) for k in optional]:
         if not name:
             continue
-        for m in _name_pattern(name).finditer(text):
+        for m in name_pattern(name).finditer(text):
             found.append(GoldSpan(m.start(), m.end(), label, opt))
     found.sort(key=lambda s: (-(s.end - s.start), s.optional, s.start, s.label))
     taken = bytearray(len(text) + 1)

@@ -15,16 +15,15 @@ facts came from the analyst's file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import __version__
+from kg.evaluate import name_pattern
 from kg.model import ENTITY_TYPES, Mention, NormalizedDocument
 
 ACTIONS = ("add", "suppress", "retype")
-_SKIPPED = "“”‘’「」《》\"'"
 MentionMaker = Callable[[int, int, str, str, str], Mention]
 
 
@@ -78,9 +77,7 @@ def read_names(path: Path) -> UserNames:
 
 
 def _occurrences(text: str, name: str) -> list[tuple[int, int]]:
-    skip = "[" + re.escape(_SKIPPED) + "]*"
-    pattern = re.compile(skip.join(re.escape(ch) for ch in name))
-    return [m.span() for m in pattern.finditer(text)]
+    return [m.span() for m in name_pattern(name).finditer(text)]
 
 
 def apply_names(
