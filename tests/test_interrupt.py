@@ -28,10 +28,19 @@ def _snapshot(d: Path) -> dict[str, bytes]:
     return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
+def _ctrl_c_reaches_it() -> None:
+    """Restore SIGINT's default in the build, as in a terminal: a test runner started in the
+    background of a non-interactive shell (`make test &`) ignores SIGINT, every child inherits
+    that, and the build would then finish and swap in new outputs instead of stopping."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(out: Path, jobs: int) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "kg.cli", "build", *map(str, SEED_FILES[:2]), "-o", str(out),
            "--no-validate", "--no-cache", "--jobs", str(jobs)]  # fmt: skip
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_ctrl_c_reaches_it
+    )
 
 
 def _wait_for(cond, proc: subprocess.Popen[bytes], timeout: float = 120) -> None:
