@@ -26,7 +26,7 @@ from kg.extract.pipeline import CONFIG_PATH, sentence_spans, speaker_mention
 from kg.ingest import read_document
 from kg.model import ENTITY_TYPES
 from kg.normalize import normalize_document
-from kg.segment import pkuseg_model_dir
+from kg.segment import load_segmenter
 
 DOC_DIRS = (Path("seeds"), Path("../shared/corpus/provinces-2026"))
 RULES = ["kg_places", "kg_quoted_programmes", "kg_persons", "kg_suffix_names", "kg_enumerations"]
@@ -93,7 +93,7 @@ def main() -> None:
     # every suffix type proposes here; the variants choose which to keep
     config["components"]["kg_suffix_names"]["labels"] = []
     nlp = Chinese.from_config(config)
-    nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
+    load_segmenter(nlp)
     generic = set(components.read_list(merge_cfg["generic_phrases"]))
 
     gold = read_gold(Path(p) for p in args.gold)

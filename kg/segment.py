@@ -6,7 +6,10 @@ the model), so nothing is downloaded when the tool runs.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import io
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,5 +48,23 @@ def blank_chinese() -> Chinese:
     from spacy.lang.zh import Chinese  # here: importing spaCy takes seconds
 
     nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
-    nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
+    load_segmenter(nlp)
     return nlp
+
+
+_PKL_NOTICE = "WARNING: features.msgpack does not exist, try loading features.pkl"
+
+
+def load_segmenter(nlp: Chinese) -> None:
+    """Load the shipped pkuseg model into a Chinese pipeline's tokenizer.
+
+    Why the capture: spacy-pkuseg prints a warning on every load of a model that ships its
+    features as a pickle (as pkuseg's does); it is noise in each build's output, so that one
+    line is dropped and anything else the loader prints still reaches stderr.
+    """
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said):
+        nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
+    rest = "".join(line for line in said.getvalue().splitlines(True) if _PKL_NOTICE not in line)
+    if rest:
+        sys.stderr.write(rest)

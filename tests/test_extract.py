@@ -84,3 +84,14 @@ def test_no_generic_phrase_is_an_entity_in_any_corpus_report():
         (r.doc.name, m.type, m.name) for r in results for m in r.mentions if m.name in GENERIC
     }
     assert not emitted, sorted(emitted)[:20]
+
+
+def test_loading_the_segmenter_prints_no_pickle_warning(capsys):
+    from spacy.lang.zh import Chinese
+
+    from kg.segment import load_segmenter
+
+    nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    load_segmenter(nlp)
+    assert [t.text for t in nlp("常州市新北区")]
+    assert "features.msgpack" not in capsys.readouterr().err

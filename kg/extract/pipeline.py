@@ -16,7 +16,7 @@ from kg.extract import components  # noqa: F401 - registers the factories
 from kg.extract.components import Candidate
 from kg.extract.user_names import UserNames, apply_names
 from kg.model import ENTITY_TYPES, Mention, NormalizedDocument
-from kg.segment import pkuseg_model_dir
+from kg.segment import load_segmenter
 
 CONFIG_PATH = Path(__file__).with_name("config.cfg")
 EXTRACTOR_VERSION = f"kg-extract/{__version__}"
@@ -29,7 +29,7 @@ def load_pipeline() -> Language:
     """The extraction pipeline, loaded once per process (the segmenter takes seconds)."""
     config = spacy.util.load_config(CONFIG_PATH)
     nlp = Chinese.from_config(config)
-    nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
+    load_segmenter(nlp)
     return nlp
 
 
