@@ -139,18 +139,35 @@ def propose_merges(mentions: Iterable[Mention], regions: dict[str, str | None]) 
                 s.type, s.name, s.same_as, s.reason, ACCEPTED if ok else REJECTED,
                 s.confidence, "rule",
             )  # fmt: skip
-    best: dict[tuple[str, str], Merge] = {}
-    for m in sorted(found.values(), key=lambda m: (-(m.confidence or 0), m.same_as)):
+    options: dict[tuple[str, str], list[Merge]] = defaultdict(list)
+    for m in found.values():
         if m.decision == ACCEPTED:
-            best.setdefault((m.type, m.name), m)
+            options[(m.type, m.name)].append(m)
     out: list[Merge] = []
     for m in found.values():
-        winner = best.get((m.type, m.name))
-        if m.decision == ACCEPTED and winner is not None and winner is not m:
-            m = replace(m, decision=REJECTED, reason=f"{m.reason}; conflict: also proposed "
-                        f"as {winner.same_as}, which was surer")  # fmt: skip
+        rivals = [o for o in options.get((m.type, m.name), []) if o is not m]
+        if m.decision == ACCEPTED and rivals:
+            m = _settle(m, rivals, options)
         out.append(m)
     return sorted(out, key=lambda m: (m.type, m.name, m.same_as))
+
+
+def _settle(m: Merge, rivals: list[Merge], options: dict[tuple[str, str], list[Merge]]) -> Merge:
+    """A name proposed into two survivors: fine when one survivor is merged into the other
+    (常泰大桥 → 常泰长江大桥 → 常泰过江通道), else the surer proposal wins and a tie rejects both
+    (省产研院 beside two 产业技术研究院 of one province: which is meant is unknown)."""
+    for r in rivals:
+        if any(o.same_as == r.same_as for o in options.get((m.type, m.same_as), [])):
+            return replace(m, decision=REJECTED, reason=f"{m.reason}; redundant: {m.same_as} "
+                           f"is itself proposed as {r.same_as}")  # fmt: skip
+        if any(o.same_as == m.same_as for o in options.get((m.type, r.same_as), [])):
+            return m
+    top = max(r.confidence or 0 for r in rivals)
+    if (m.confidence or 0) > top:
+        return m
+    other = ", ".join(sorted(r.same_as for r in rivals))
+    why = "ambiguous" if (m.confidence or 0) == top else "conflict"
+    return replace(m, decision=REJECTED, reason=f"{m.reason}; {why}: also proposed as {other}")
 
 
 def decide_merges(proposals: Iterable[Merge], analyst: Iterable[Merge]) -> list[Merge]:

@@ -77,6 +77,11 @@ def rules() -> Rules:
     )
 
 
+def plan_period_years() -> dict[str, tuple[int, int]]:
+    """Each plan period (十四五) with its first and last year, both inclusive."""
+    return rules().periods
+
+
 @dataclass(frozen=True)
 class Definition:
     """A programme's definition found in the text: normalised spans of the name and the text."""
