@@ -160,7 +160,10 @@ def build_dataset(
             region = doc.metadata.region and region_iri(base, doc.metadata.region)
             if ent.type == "Programme" and region and str(region) in known:
                 shared.add((e, KGO.issuedBy, region))
-            if ent.type == "Person" and m.extractor.startswith("kg-metadata/"):
+            # the speaker the metadata names, whichever extractor found the name first
+            if ent.type == "Person" and (
+                m.extractor.startswith("kg-metadata/") or m.name == doc.metadata.speaker
+            ):
                 report_graphs[m.doc].add((report_iri(base, m.doc), KGO.speaker, e))
     projects: dict[str, list[tuple[Mention, str]]] = {}
     for ent in entities:
