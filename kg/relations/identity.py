@@ -117,17 +117,19 @@ def _abbreviation(r: Rules, etype: str, short: str, full: str) -> SameAs | None:
 
 
 def _inner_gaps(short: str, full: str) -> int | None:
-    """How many stretches of `full` between kept characters a subsequence match skips (the
-    leftmost match); None when `short` is not a subsequence of `full`."""
-    pos, gaps, last = 0, 0, None
-    for ch in short:
-        at = full.find(ch, pos)
-        if at < 0:
-            return None
-        if last is not None and at > last + 1:
-            gaps += 1
-        last, pos = at, at + 1
-    return gaps
+    """The fewest stretches of `full` a match of `short` as a subsequence must skip between
+    kept characters (公立医院 in 县办公立中医医院: one, 公立|医院); None when it is none."""
+    inf = len(full) + 1
+    prev = [0 if c == short[0] else inf for c in full]
+    for ch in short[1:]:
+        cur = [inf] * len(full)
+        for j, c in enumerate(full):
+            if c != ch:
+                continue
+            cur[j] = min((prev[k] + (k != j - 1) for k in range(j) if prev[k] < inf), default=inf)
+        prev = cur
+    best = min(prev, default=inf)
+    return None if best >= inf else best
 
 
 def _brand(r: Rules, etype: str, company: str, brand: str) -> SameAs | None:
