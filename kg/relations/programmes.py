@@ -96,7 +96,11 @@ class Definition:
 
 def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fact]:
     """defines, has_component, plan_period and covers facts of one document."""
-    progs = sorted((m for m in mentions if m.type == "Programme"), key=lambda m: m.norm_start)
+    periods = rules().periods
+    progs = sorted(
+        (m for m in mentions if m.type == "Programme" and canonical_name(m.name) not in periods),
+        key=lambda m: m.norm_start,
+    )  # a plan period written alone (“十四五”) is a time, not a programme
     defs = definitions(doc, progs)
     out: list[Fact] = []
     seen: set[tuple[str, str, str]] = set()
