@@ -87,6 +87,7 @@ class Definition:
     """A programme's definition found in the text: normalised spans of the name and the text."""
 
     subject: str
+    code: str  # the quoted code, whose numerals say how many parts to expect
     text: str
     name_start: int
     start: int
@@ -113,7 +114,7 @@ def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) ->
 
     for d in defs:
         add(_fact(doc, "defines", d.subject, d.text, d.name_start, d.end, 0.9))
-        for part, a, b in components(d.subject, doc.text, d.start, d.end):
+        for part, a, b in components(d.code, doc.text, d.start, d.end):
             add(_fact(doc, "has_component", d.subject, part, a, b, 0.75))
     for fact in _plan_periods(doc, progs, defs):
         add(fact)
@@ -150,7 +151,7 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
     for g in doc.glossary:
         inside = [m for m in progs if g.term_start <= m.norm_start and m.norm_end <= g.term_end]
         quoted = _QUOTED.search(g.term)
-        if quoted and (inside or canonical_name(quoted.group(1)) in names):
+        if quoted and canonical_name(quoted.group(1)) in names:
             subject = canonical_name(quoted.group(1))
         elif inside:
             subject = max(inside, key=lambda m: m.norm_end - m.norm_start).name
@@ -159,7 +160,10 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
         start = text.find(g.definition, g.term_end, g.end)
         if start >= 0:
             end = start + len(g.definition.rstrip("。"))
-            out.append(Definition(subject, text[start:end], g.term_start, start, end, "glossary"))
+            code = programme_code(g.term)
+            out.append(
+                Definition(subject, code, text[start:end], g.term_start, start, end, "glossary")
+            )
     r = rules()
     glossary_at = min((g.start for g in doc.glossary), default=len(text))
     for m in progs:
@@ -171,8 +175,18 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
             close = text.find("）" if paren == "（" else ")", after, after + 200)
             body = text[after + 1 : close] if close > 0 else ""
             if body and any(c in body for c in r.paren_needs) and _CLAUSE_END.search(body) is None:
-                code = programme_code(text[m.norm_start : after])
-                out.append(Definition(code, body, m.norm_start, after + 1, close, "parenthesis"))
+                written = text[m.norm_start : after]
+                out.append(
+                    Definition(
+                        _subject(written, m, names),
+                        programme_code(written),
+                        body,
+                        m.norm_start,
+                        after + 1,
+                        close,
+                        "parenthesis",
+                    )
+                )
             continue
         rest = text[after : after + 3].lstrip("，,")
         cue = next((c for c in r.define_cues if rest.startswith(c)), None)
@@ -182,12 +196,30 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
         end_m = _CLAUSE_END.search(text, start)
         end = end_m.start() if end_m else len(text)
         if end - start >= 4:
-            code = programme_code(text[m.norm_start : after])
-            out.append(Definition(code, text[start:end], m.norm_start, start, end, "cue"))
+            written = text[m.norm_start : after]
+            out.append(
+                Definition(
+                    _subject(written, m, names),
+                    programme_code(written),
+                    text[start:end],
+                    m.norm_start,
+                    start,
+                    end,
+                    "cue",
+                )
+            )
     return out
 
 
-def components(subject: str, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+def _subject(written: str, m: Mention, names: set[str]) -> str:
+    """The name a fact is about: the quoted code (“1115”大企业集团 → 1115) when the report
+    names the programme by it, else the mention's own name, so a subject is always an entity
+    name of the report."""
+    code = programme_code(written)
+    return code if code in names else canonical_name(m.name)
+
+
+def components(code: str, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
     """The parts a definition enumerates, as (part, normalised start, end).
 
     A quoted enumeration inside the definition (“重大项目攻坚突破、…和长江大保护”三大工程) is
@@ -206,7 +238,7 @@ def components(subject: str, text: str, start: int, end: int) -> list[tuple[str,
         span = span[lead.end() if lead else 0 :]
         stop = re.search(r"[。；;]", span)
         span = span[: stop.start()] if stop else span
-    want = expected_parts(programme_code(subject))
+    want = expected_parts(code)
     pieces = _split(span, base, r.part_split)
     listed = [("、" in _clause_of(span, a, base)) for _, a in pieces]
     while want and any(listed) and len(pieces) > want and not listed[0]:
