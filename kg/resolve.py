@@ -134,6 +134,8 @@ def propose_merges(mentions: Iterable[Mention], regions: dict[str, str | None]) 
     found: dict[tuple[str, str, str], Merge] = {}
     for scope in sorted(pools, key=str):
         for s in candidate_pairs(pools[scope]):
+            if not s.merge:
+                continue  # places: tied by their division code, not folded
             ok = s.confidence >= accept_threshold()
             found[(s.type, s.name, s.same_as)] = Merge(
                 s.type, s.name, s.same_as, s.reason, ACCEPTED if ok else REJECTED,

@@ -340,3 +340,38 @@ def test_corpus_queries_give_those_reports_answers(corpus_build):
     across = {r["名称"]: r for r in _query(QUERIES_DIR / "cq05.rq", out)}
     assert shared and shared <= set(across)
     assert all(int(across[n]["地区数"]) >= 2 for n in shared)
+
+
+def test_same_as_facts_of_one_report_pair_every_name_of_a_group():
+    from kg.relations.identity import extract_same_as
+
+    doc, mentions = doc_with(
+        "一、回顾\n常州市人民政府印发通知。市人民政府和市政府同为一处。"
+        "新龙湖国际金融广场（星耀CITY）开业。常州、常州市都有。常州高新区挂牌，常州国家高新技术产业开发区扩区。\n",
+        Organization="常州市人民政府|市人民政府|市政府",
+        Project="新龙湖国际金融广场|星耀CITY",
+        Place="常州|常州市",
+        Zone="常州高新区|常州国家高新技术产业开发区",
+    )
+    got = {frozenset((f.subject, f.object)): f for f in extract_same_as(doc, mentions)}
+    assert set(got) == {
+        frozenset(("常州市人民政府", "市人民政府")),
+        frozenset(("常州市人民政府", "市政府")),
+        frozenset(("市人民政府", "市政府")),
+        frozenset(("新龙湖国际金融广场", "星耀CITY")),
+        frozenset(("常州", "常州市")),
+        frozenset(("常州高新区", "常州国家高新技术产业开发区")),
+    }
+    f = got[frozenset(("新龙湖国际金融广场", "星耀CITY"))]
+    assert "brackets" in (f.reason or "") and doc.raw[f.start : f.end] == f.wording == "星耀CITY"
+    assert f.extractor.endswith("#same_as") and f.quote in doc.raw
+
+
+def test_places_are_reported_as_one_but_never_folded_by_the_build():
+    def m(etype: str, name: str) -> Mention:
+        return Mention("a", etype, name, 0, 1, 0, 1, 0, 1, "x")
+
+    names = [("Place", "常州"), ("Place", "常州市"), ("Organization", "市政府"),
+             ("Organization", "市人民政府")]  # fmt: skip
+    got = {(p.name, p.same_as) for p in propose_merges([m(*n) for n in names], {})}
+    assert got == {("市政府", "市人民政府")}
