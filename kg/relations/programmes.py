@@ -50,6 +50,7 @@ class Rules:
     period_plan_words: tuple[str, ...]
     cover_cues: re.Pattern[str]
     cover_max_gap: int
+    cover_glue: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +75,7 @@ def rules() -> Rules:
         period_plan_words=tuple(d["period_plan_words"]),
         cover_cues=re.compile("|".join(map(re.escape, d["cover_cues"]))),
         cover_max_gap=d["cover_max_gap"],
+        cover_glue=re.compile(d["cover_glue"]),
     )
 
 
@@ -116,6 +118,10 @@ def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) ->
         add(_fact(doc, "defines", d.subject, d.text, d.name_start, d.end, 0.9))
         for part, a, b in components(d.code, doc.text, d.start, d.end):
             add(_fact(doc, "has_component", d.subject, part, a, b, 0.75))
+    glossary_at = doc.glossary[0].start if doc.glossary else None
+    for m, parts in _preceding_parts(doc.text, progs, glossary_at):
+        for part, a, _ in parts:
+            add(_fact(doc, "has_component", m.name, part, a, m.norm_end, 0.7))
     for fact in _plan_periods(doc, progs, defs):
         add(fact)
     for fact in _covers(doc, progs, mentions):
@@ -155,6 +161,8 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
             subject = canonical_name(quoted.group(1))
         elif inside:
             subject = max(inside, key=lambda m: m.norm_end - m.norm_start).name
+        elif canonical_name(g.term) in names:  # 三区三线：… (the term unquoted)
+            subject = canonical_name(g.term)
         else:
             continue  # a term that is no programme (QFLP): not a programme fact
         start = text.find(g.definition, g.term_end, g.end)
@@ -267,6 +275,34 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
     return out if len(out) >= 2 else []
 
 
+def _preceding_parts(
+    text: str, progs: list[Mention], stop: int | None
+) -> list[tuple[Mention, list[tuple[str, int, int]]]]:
+    """A list written right before a programme's code, as many items as the code announces:
+    名校长、名教师、名班主任“三名工程”. The items must look alike (one first or last
+    character shared by all), so that a clause that merely ends before the code (坚定四个自信、
+    做到“两个维护”) gives nothing."""
+    out: list[tuple[Mention, list[tuple[str, int, int]]]] = []
+    for m in progs:
+        if stop is not None and m.norm_start >= stop:
+            break
+        code = programme_code(m.name)
+        want = None if "、" in code else expected_parts(code)  # 一表清、一网控 lists itself
+        end = m.norm_start - (1 if text[m.norm_start - 1 : m.norm_start] in '“"「' else 0)
+        lo = max(text.rfind(c, 0, end) for c in "，,。；;：:\n") + 1
+        pieces = _split(text[lo:end], lo, re.compile("、"))
+        if not want or want < 2 or len(pieces) < want or "、" not in text[lo:end]:
+            continue
+        pieces = pieces[-want:]
+        if any(not 2 <= len(p) <= 10 or re.search(r"[“”\"]", p) for p, _ in pieces[1:]):
+            continue
+        parts = _shared_head([(p, a) for p, a in pieces])
+        alike = len({p[0] for p, _ in parts}) == 1 or len({p[-1] for p, _ in parts}) == 1
+        if alike and all(2 <= len(p) <= 8 for p, _ in parts):
+            out.append((m, [(p, a, a + len(p)) for p, a in parts]))
+    return out
+
+
 def _clause_of(span: str, at: int, base: int) -> str:
     """The clause (up to ，) of `span` that starts at normalised offset `at` (`span` at `base`)."""
     return re.split(r"[，,]", span[at - base :], maxsplit=1)[0]
@@ -367,13 +403,21 @@ def _plan_periods(
 
 def _covers(doc: NormalizedDocument, progs: list[Mention], mentions: list[Mention]) -> list[Fact]:
     """入选/纳入/列入 a programme: the entity before the cue (天合光能入选“1115”) or after the
-    programme and 的 (入选“1115”大企业集团的天合光能), with the other items of its list."""
+    programme and 的 (入选“1115”大企业集团的天合光能), with the other items of its list; or a
+    list the programme names as its instances (A、B等“1231”项目8个, A、B等4家企业实现“五星上云”,
+    打造A、B等5个秋白书苑, A“拿地即开工”,)."""
     r = rules()
     text = doc.text
     ents = sorted((m for m in mentions if m.type in COVERED_TYPES), key=lambda m: m.norm_start)
     out: list[Fact] = []
     for p in progs:
+        if any(o is not p and p.norm_start <= o.norm_start and o.norm_end <= p.norm_end
+               for o in progs):  # fmt: skip
+            continue  # the quoted code inside stands for it (“1231”项目 → 1231)
         lo = max(text.rfind(c, 0, p.norm_start) for c in _STOP) + 1
+        for e in _instances(ents, text, p, lo):
+            a, b = e.norm_start, p.norm_end
+            out.append(_fact(doc, "covers", p.name, e.name, a, b, 0.7))
         cue = None
         near = max(lo, p.norm_start - r.cover_max_gap - 2)
         for c in r.cover_cues.finditer(text, near, p.norm_start):
@@ -393,6 +437,23 @@ def _covers(doc: NormalizedDocument, progs: list[Mention], mentions: list[Mentio
             a, b = min(e.norm_start, p.norm_start), max(e.norm_end, p.norm_end)
             out.append(_fact(doc, "covers", p.name, e.name, a, b, 0.75))
     return out
+
+
+def _instances(ents: list[Mention], text: str, p: Mention, lo: int) -> list[Mention]:
+    """The list right before a programme that names its instances: the words between them
+    match `cover_glue` (等4家企业实现“); with nothing but a quote between, the programme must
+    end its clause (源普智能装备“拿地即开工”, not 高新区“532”发展战略)."""
+    r = rules()
+    ents = [e for e in ents if lo <= e.norm_start and e.norm_end <= p.norm_start]
+    if not ents:
+        return []
+    last = ents[-1]
+    gap = text[last.norm_end : p.norm_start]
+    if not r.cover_glue.fullmatch(gap):
+        return []
+    if not gap.strip('“"「') and not re.match(r"[”\"」]?(?:[，,。；;]|$)", text[p.norm_end :]):
+        return []
+    return _list_to(ents, text, lo, last.norm_end)
 
 
 _GLUE = re.compile(r"[、和及与\s]*")
