@@ -375,3 +375,28 @@ def test_places_are_reported_as_one_but_never_folded_by_the_build():
              ("Organization", "市人民政府")]  # fmt: skip
     got = {(p.name, p.same_as) for p in propose_merges([m(*n) for n in names], {})}
     assert got == {("市政府", "市人民政府")}
+
+
+def test_instances_listed_before_a_programme_are_covered_and_spelled_parts_are_components():
+    got = facts(
+        "一、回顾\n招引甲电机、乙基地等“1231”项目8个，丙电子、丁灵泰等4家企业实现“五星上云”。"
+        "持续推动名校长、名教师、名班主任“三名工程”的实施，郑州大学、河南大学“双一流”建设加快。\n",
+        Programme="1231|1231项目|五星上云|三名工程|双一流",
+        Project="甲电机|乙基地",
+        Enterprise="丙电子|丁灵泰",
+    )
+    covered = {(s, o) for r, s, o in got if r == "covers"}
+    assert covered == {("1231", "甲电机"), ("1231", "乙基地"), ("五星上云", "丙电子"),
+                       ("五星上云", "丁灵泰")}  # fmt: skip
+    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    assert parts == {("三名工程", "名校长"), ("三名工程", "名教师"), ("三名工程", "名班主任")}
+
+
+def test_a_list_run_loses_the_words_leading_into_it():
+    got = facts(
+        "一、回顾\n落实“三区三线”。\n名词解释\n1.三区三线：根据农业空间、生态空间、城镇空间三个区域，"
+        "分别划定耕地保护红线、生态保护红线、城镇开发边界三条控制线。\n",
+        Programme="三区三线",
+    )
+    parts = {o for r, _, o in got if r == "has_component"}
+    assert {"农业空间", "生态空间", "城镇空间", "生态保护红线", "城镇开发边界"} <= parts

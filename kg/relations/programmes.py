@@ -250,10 +250,8 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
     pieces = _split(span, base, r.part_split)
     listed = [("、" in _clause_of(span, a, base)) for _, a in pieces]
     while want and any(listed) and len(pieces) > want and not listed[0]:
-        pieces, listed = (
-            pieces[1:],
-            listed[1:],
-        )  # a preamble before the list: 到“十四五”期末，全区拥有…
+        # a preamble before the list: 到“十四五”期末，全区拥有…
+        pieces, listed = pieces[1:], listed[1:]
     if want and len(pieces) < want:
         more = [q for p in pieces for q in _split(p[0], p[1], r.part_split_more)]
         if len(more) == want:
@@ -271,8 +269,35 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
     last, at = parts[-1]
     parts[-1] = (r.part_last_tail.sub("", last), at)
     parts = _shared_head(_shared_tail(parts))
+    parts = [q for run in _runs(parts, text) for q in _aligned_first(run)]
     out = [(p, a, a + len(p)) for p, a in parts if r.part_min_len <= len(p) <= r.part_max_len]
     return out if len(out) >= 2 else []
+
+
+def _runs(parts: list[tuple[str, int]], text: str) -> list[list[tuple[str, int]]]:
+    """The parts in runs joined by 、 (a ， or ； starts a new run)."""
+    runs: list[list[tuple[str, int]]] = []
+    for p, a in parts:
+        if runs and text[a - 1 : a] == "、":
+            runs[-1].append((p, a))
+        else:
+            runs.append([(p, a)])
+    return runs
+
+
+def _aligned_first(run: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Cut the first part of a run to the form of the others when they all have one length
+    and one ending (根据农业空间、生态空间、城镇空间 → 农业空间): what it has more is the
+    sentence leading into the list."""
+    rest = run[1:]
+    if len(rest) < 2 or len({len(p) for p, _ in rest}) != 1:
+        return run
+    size = len(rest[0][0])
+    first, at = run[0]
+    shared = {p[-1] for p, _ in rest}
+    if len(shared) == 1 and first.endswith(shared.pop()) and len(first) > size:
+        return [(first[-size:], at + len(first) - size), *rest]
+    return run
 
 
 def _preceding_parts(
@@ -280,8 +305,9 @@ def _preceding_parts(
 ) -> list[tuple[Mention, list[tuple[str, int, int]]]]:
     """A list written right before a programme's code, as many items as the code announces:
     名校长、名教师、名班主任“三名工程”. The items must look alike (one first or last
-    character shared by all), so that a clause that merely ends before the code (坚定四个自信、
-    做到“两个维护”) gives nothing."""
+    character shared by all) and each hold a letter of the code it spells out, so that a
+    clause that merely ends before the code (坚定四个自信、做到“两个维护”) or members of the
+    programme (郑州大学、河南大学“双一流”) give nothing."""
     out: list[tuple[Mention, list[tuple[str, int, int]]]] = []
     for m in progs:
         if stop is not None and m.norm_start >= stop:
@@ -296,9 +322,11 @@ def _preceding_parts(
         pieces = pieces[-want:]
         if any(not 2 <= len(p) <= 10 or re.search(r"[“”\"]", p) for p, _ in pieces[1:]):
             continue
-        parts = _shared_head([(p, a) for p, a in pieces])
+        parts = _aligned_first(_shared_head([(p, a) for p, a in pieces]))
         alike = len({p[0] for p, _ in parts}) == 1 or len({p[-1] for p, _ in parts}) == 1
-        if alike and all(2 <= len(p) <= 8 for p, _ in parts):
+        letters = set(code) - set(_NUMERALS)
+        spelled = all(letters & set(p) for p, _ in parts)
+        if alike and spelled and all(2 <= len(p) <= 8 for p, _ in parts):
             out.append((m, [(p, a, a + len(p)) for p, a in parts]))
     return out
 
