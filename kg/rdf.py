@@ -171,6 +171,10 @@ def build_dataset(
             for m in ent.mentions:
                 projects.setdefault(m.doc, []).append((m, ent.iri))
     named = names_in_reports(entities)
+    programmes = {
+        d: [(m, iri) for m, iri in ms if m.type == "Programme"]
+        for d, ms in _mentions_by_doc(entities).items()
+    }
     for f in facts:
         doc = docs_by_name[f.doc]
         node: URIRef | None = None
@@ -189,7 +193,9 @@ def build_dataset(
             if project is not None:
                 node = _add_milestone(report_graphs[f.doc], doc, f, URIRef(project), base)
         elif f.relation in PROGRAMME_RELATIONS:
-            node = _add_programme_fact(report_graphs[f.doc], shared, doc, f, named, base)
+            node = _add_programme_fact(
+                report_graphs[f.doc], shared, doc, f, named, programmes.get(f.doc, []), base
+            )
         if node is not None:
             agents.add(f.extractor)
     for extractor in sorted(agents):
@@ -342,6 +348,14 @@ def names_in_reports(entities: Iterable[Entity]) -> dict[tuple[str, str], dict[s
     return out
 
 
+def _mentions_by_doc(entities: Iterable[Entity]) -> dict[str, list[tuple[Mention, str]]]:
+    out: dict[str, list[tuple[Mention, str]]] = {}
+    for ent in entities:
+        for m in ent.mentions:
+            out.setdefault(m.doc, []).append((m, ent.iri))
+    return out
+
+
 def plan_period_iri(base: str, name: str) -> URIRef:
     return URIRef(f"{base.rstrip('/')}/id/planperiod/{iri_segment(name)}")
 
@@ -352,6 +366,7 @@ def _add_programme_fact(
     doc: NormalizedDocument,
     f: Fact,
     named: dict[tuple[str, str], dict[str, str]],
+    programmes: list[tuple[Mention, str]],
     base: str,
 ) -> URIRef | None:
     """A programme fact as the plain triple on the programme (shared graph) and a kgo:Fact
@@ -360,9 +375,18 @@ def _add_programme_fact(
     defines → skos:definition; has_component → kgo:hasComponent, the part's Programme entity
     when the report names one, else a skos:Concept under the programme's IRI; plan_period →
     kgo:planPeriod, a kgo:PlanPeriod with its years; covers → kgo:covers, the entity the
-    report names. A fact whose names are no entity of the graph is left out.
+    report names. A subject that is no entity name (the glossary's code “三名” of the entity
+    三名培育工程) stands for the programme mentioned where the fact's words begin. A fact whose
+    names are no entity of the graph is left out.
     """
-    prog = named.get((f.doc, canonical_name(f.subject)), {}).get("Programme")
+    key = (f.doc, canonical_name(f.subject))
+    prog = named.get(key, {}).get("Programme")
+    if prog is None:
+        at = [(m, iri) for m, iri in programmes if f.start <= m.start and m.end <= f.end]
+        first = min(at, key=lambda x: (x[0].start, -x[0].end), default=None)
+        if first is not None:  # later facts of the same code (its parts) find it too
+            named.setdefault(key, {})["Programme"] = first[1]
+        prog = first[1] if first else None
     if prog is None:
         return None
     p = URIRef(prog)

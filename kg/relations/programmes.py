@@ -152,19 +152,17 @@ def expected_parts(code: str) -> int | None:
 def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definition]:
     """Definitions from the glossary, from cue words and from parentheses after a code."""
     text = doc.text
-    names = {canonical_name(m.name) for m in progs}
     out: list[Definition] = []
     for g in doc.glossary:
+        # the glossary's own term: its quoted code (“1115”大企业集团 → 1115), else the
+        # programme named in it, else the term as written (三区三线, QFLP)
         inside = [m for m in progs if g.term_start <= m.norm_start and m.norm_end <= g.term_end]
-        quoted = _QUOTED.search(g.term)
-        if quoted and canonical_name(quoted.group(1)) in names:
-            subject = canonical_name(quoted.group(1))
+        if _QUOTED.search(g.term):
+            subject = programme_code(g.term)
         elif inside:
             subject = max(inside, key=lambda m: m.norm_end - m.norm_start).name
-        elif canonical_name(g.term) in names:  # 三区三线：… (the term unquoted)
-            subject = canonical_name(g.term)
         else:
-            continue  # a term that is no programme (QFLP): not a programme fact
+            subject = canonical_name(g.term)
         start = text.find(g.definition, g.term_end, g.end)
         if start >= 0:
             end = start + len(g.definition.rstrip("。"))
@@ -186,7 +184,7 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
                 written = text[m.norm_start : after]
                 out.append(
                     Definition(
-                        _subject(written, m, names),
+                        programme_code(written),
                         programme_code(written),
                         body,
                         m.norm_start,
@@ -207,7 +205,7 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
             written = text[m.norm_start : after]
             out.append(
                 Definition(
-                    _subject(written, m, names),
+                    programme_code(written),
                     programme_code(written),
                     text[start:end],
                     m.norm_start,
@@ -217,14 +215,6 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
                 )
             )
     return out
-
-
-def _subject(written: str, m: Mention, names: set[str]) -> str:
-    """The name a fact is about: the quoted code (“1115”大企业集团 → 1115) when the report
-    names the programme by it, else the mention's own name, so a subject is always an entity
-    name of the report."""
-    code = programme_code(written)
-    return code if code in names else canonical_name(m.name)
 
 
 def components(code: str, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
