@@ -94,7 +94,6 @@ class Definition:
     name_start: int
     start: int
     end: int
-    source: str  # glossary, cue or parenthesis
 
 
 def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fact]:
@@ -167,9 +166,7 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
         if start >= 0:
             end = start + len(g.definition.rstrip("。"))
             code = programme_code(g.term)
-            out.append(
-                Definition(subject, code, text[start:end], g.term_start, start, end, "glossary")
-            )
+            out.append(Definition(subject, code, text[start:end], g.term_start, start, end))
     r = rules()
     glossary_at = min((g.start for g in doc.glossary), default=len(text))
     for m in progs:
@@ -190,7 +187,6 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
                         m.norm_start,
                         after + 1,
                         close,
-                        "parenthesis",
                     )
                 )
             continue
@@ -211,7 +207,6 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
                     m.norm_start,
                     start,
                     end,
-                    "cue",
                 )
             )
     return out
