@@ -155,8 +155,16 @@ def _manifest(path: Path | None) -> dict[str, dict[str, str]] | None:
     "--merges",
     "merges_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="TSV (type, name, same_as, reason) of names to merge; a retired IRI stays in the "
-    "graph owl:sameAs the surviving one.",
+    help="TSV (type, name, same_as, reason[, decision]) of names to merge (decision accepted, "
+    "the default, or rejected); it overrides the rules' proposals for the same pairs. A retired "
+    "IRI stays in the graph owl:sameAs the surviving one. OUTPUT/merges.tsv lists every "
+    "decision in this format.",
+)
+@click.option(
+    "--no-merge-proposals",
+    "no_proposals",
+    is_flag=True,
+    help="Merge only what --merges accepts, none of the rules' proposals.",
 )
 @click.option(
     "-j",
@@ -195,6 +203,7 @@ def build(
     validate: bool,
     license_iri: str | None,
     merges_file: Path | None,
+    no_proposals: bool,
     jobs: int,
     executor: str,
     scheduler: str | None,
@@ -211,7 +220,7 @@ def build(
     outputs are swapped in at the end: an interrupted build leaves the previous ones intact.
     """
     from kg.pipeline import build as run_build
-    from kg.resolve import read_merges
+    from kg.resolve import ACCEPTED, read_merge_file
     from kg.workers import WorkersError
 
     if scheduler and executor != "dask":
@@ -219,6 +228,10 @@ def build(
 
     manifest = _manifest(manifest_file)
     names = _names(names_file)
+    try:
+        decisions = read_merge_file(merges_file) if merges_file else []
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--merges") from None
     started = time.perf_counter()
     files = collect_paths(paths or [Path("seeds")])
     if not files:
@@ -240,7 +253,8 @@ def build(
                 manifest=manifest,
                 validate=validate,
                 license=license_iri,
-                merges=read_merges(merges_file) if merges_file else None,
+                merges=decisions,
+                propose=not no_proposals,
                 jobs=jobs,
                 names=names,
                 executor=executor,
@@ -267,6 +281,8 @@ def build(
     if res.validation:
         bad = sum(int(v["violations"]) for v in res.validation.values())  # type: ignore[call-overload]
         _err(f"shacl:     {len(res.validation)} report graphs, {bad} violations")
+    took = sum(m.decision == ACCEPTED for m in res.merges)
+    _err(f"merges:    {took} accepted, {len(res.merges) - took} rejected (merges.tsv)")
     _err(f"warnings:  {len(res.errors)}")
     _err(f"workers:   {res.where}")
     _err(f"cache:     {res.reused} of {len(files)} reports and {res.checks_reused} of "

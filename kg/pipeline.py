@@ -30,7 +30,16 @@ from kg.normalize import normalize_document
 from kg.ontology import ontology_html
 from kg.rdf import build_dataset, graph_iri, mention_iri, report_iri
 from kg.relations import Fact, extract_relations
-from kg.resolve import DEFAULT_BASE_IRI, Merge, resolve_entities, retired_iris
+from kg.resolve import (
+    DEFAULT_BASE_IRI,
+    Merge,
+    accepted_merges,
+    decide_merges,
+    propose_merges,
+    resolve_entities,
+    retired_iris,
+    write_merges,
+)
 from kg.views import ViewData, write_views
 from kg.views.data import relations_from_triples
 from kg.workers import Workers, open_workers
@@ -58,6 +67,7 @@ class BuildResult:
     triples: int = 0
     validation: dict[str, dict[str, object]] = field(default_factory=dict)
     division_links: list[DivisionLink] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)  # every merge decision, for review
     # what the run cost, for the summary and the benchmarks; never written to the outputs
     timings: dict[str, float] = field(default_factory=dict)
     reused: int = 0  # documents whose per-document result came from the cache
@@ -209,7 +219,7 @@ def build(
     manifest: Manifest | None = None,
     validate: bool = True,
     license: str | None = None,
-    merges: dict[tuple[str, str], Merge] | None = None,
+    merges: dict[tuple[str, str], Merge] | Iterable[Merge] | None = None,
     jobs: int = 1,
     names: UserNames | None = None,
     *,
@@ -217,6 +227,7 @@ def build(
     scheduler: str | None = None,
     cache_dir: Path | None = None,
     max_chars: int = DEFAULT_MAX_CHARS,
+    propose: bool = True,
 ) -> BuildResult:
     """Build every output for the given reports into out_dir (swapped in atomically).
 
@@ -224,6 +235,8 @@ def build(
     `jobs`, `scheduler`; local worker processes are restarted between the two, to give back
     the models' memory); while the workers validate, this process writes the files. With a
     `cache_dir`, a report whose inputs and pipeline are unchanged is not processed again.
+    `merges` are the analyst's decisions; with `propose` the rules' proposals are added
+    (kg.relations.identity), the analyst's decision winning for a pair both name.
     """
     from kg.store import STORE_DIR, write_store
     from kg.validate import report_subgraphs, validate_ntriples
@@ -253,8 +266,12 @@ def build(
         if not res.docs:
             return res
         regions = region_codes(res.docs)
-        res.entities = resolve_entities(res.mentions, regions, base, merges)
-        retired = retired_iris(res.mentions, regions, merges or {}, base)
+        analyst = list(merges.values() if isinstance(merges, dict) else merges or [])
+        proposals = propose_merges(res.mentions, regions) if propose else []
+        res.merges = decide_merges(proposals, analyst)
+        folded = accepted_merges(res.merges)
+        res.entities = resolve_entities(res.mentions, regions, base, folded)
+        retired = retired_iris(res.mentions, regions, folded, base)
         res.division_links = link_divisions(res.entities, res.docs)
         listings = listing_links(res.entities, res.docs)
         lap("resolve and link")
@@ -297,6 +314,7 @@ def build(
 
         def fill(tmp: Path) -> None:
             write_graph_files(quads, triples, tmp)
+            write_merges(tmp / "merges.tsv", res.merges)
             write_store(tmp / "graph.nq", tmp / STORE_DIR)
             (tmp / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
             (tmp / "ontology.html").write_text(ontology_html(), encoding="utf-8")

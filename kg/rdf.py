@@ -23,7 +23,8 @@ from kg.link import DivisionLink, ListingLink
 from kg.metadata import PLAN_REPORT
 from kg.model import Entity, Mention, NormalizedDocument
 from kg.relations import Fact
-from kg.resolve import DEFAULT_BASE_IRI, entity_iri, iri_segment
+from kg.relations.programmes import plan_period_years
+from kg.resolve import DEFAULT_BASE_IRI, canonical_name, entity_iri, iri_segment
 from kg.vocab import KGO
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -159,13 +160,21 @@ def build_dataset(
             region = doc.metadata.region and region_iri(base, doc.metadata.region)
             if ent.type == "Programme" and region and str(region) in known:
                 shared.add((e, KGO.issuedBy, region))
-            if ent.type == "Person" and m.extractor.startswith("kg-metadata/"):
+            # the speaker the metadata names, whichever extractor found the name first
+            if ent.type == "Person" and (
+                m.extractor.startswith("kg-metadata/") or m.name == doc.metadata.speaker
+            ):
                 report_graphs[m.doc].add((report_iri(base, m.doc), KGO.speaker, e))
     projects: dict[str, list[tuple[Mention, str]]] = {}
     for ent in entities:
         if ent.type == "Project":
             for m in ent.mentions:
                 projects.setdefault(m.doc, []).append((m, ent.iri))
+    named = names_in_reports(entities)
+    programmes = {
+        d: [(m, iri) for m, iri in ms if m.type == "Programme"]
+        for d, ms in _mentions_by_doc(entities).items()
+    }
     for f in facts:
         doc = docs_by_name[f.doc]
         node: URIRef | None = None
@@ -183,6 +192,10 @@ def build_dataset(
             )
             if project is not None:
                 node = _add_milestone(report_graphs[f.doc], doc, f, URIRef(project), base)
+        elif f.relation in PROGRAMME_RELATIONS:
+            node = _add_programme_fact(
+                report_graphs[f.doc], shared, doc, f, named, programmes.get(f.doc, []), base
+            )
         if node is not None:
             agents.add(f.extractor)
     for extractor in sorted(agents):
@@ -319,6 +332,103 @@ def _add_milestone(
     g.add((node, KGO.year, Literal(str(f.year), datatype=XSD.gYear)))
     g.add((node, KGO.milestoneStatus, KGO.actual if f.status == "achieved" else KGO.target))
     _add_provenance(g, doc, node, f, project, base)
+    return node
+
+
+PROGRAMME_RELATIONS = frozenset({"defines", "has_component", "plan_period", "covers"})
+
+
+def names_in_reports(entities: Iterable[Entity]) -> dict[tuple[str, str], dict[str, str]]:
+    """(report, canonical name as written there) → {type: entity IRI}: how a fact's names
+    find their entities, merged ones included (a mention keeps the name it was written with)."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for ent in entities:
+        for m in ent.mentions:
+            out.setdefault((m.doc, canonical_name(m.name)), {})[ent.type] = ent.iri
+    return out
+
+
+def _mentions_by_doc(entities: Iterable[Entity]) -> dict[str, list[tuple[Mention, str]]]:
+    out: dict[str, list[tuple[Mention, str]]] = {}
+    for ent in entities:
+        for m in ent.mentions:
+            out.setdefault(m.doc, []).append((m, ent.iri))
+    return out
+
+
+def plan_period_iri(base: str, name: str) -> URIRef:
+    return URIRef(f"{base.rstrip('/')}/id/planperiod/{iri_segment(name)}")
+
+
+def _add_programme_fact(
+    g: Graph,
+    shared: Graph,
+    doc: NormalizedDocument,
+    f: Fact,
+    named: dict[tuple[str, str], dict[str, str]],
+    programmes: list[tuple[Mention, str]],
+    base: str,
+) -> URIRef | None:
+    """A programme fact as the plain triple on the programme (shared graph) and a kgo:Fact
+    reifying it in the report's graph, resting on a mention of the programme over the words.
+
+    defines → skos:definition; has_component → kgo:hasComponent, the part's Programme entity
+    when the report names one, else a skos:Concept under the programme's IRI; plan_period →
+    kgo:planPeriod, a kgo:PlanPeriod with its years; covers → kgo:covers, the entity the
+    report names. A subject that is no entity name (the glossary's code “三名” of the entity
+    三名培育工程) stands for the programme mentioned where the fact's words begin. A fact whose
+    names are no entity of the graph is left out.
+    """
+    key = (f.doc, canonical_name(f.subject))
+    prog = named.get(key, {}).get("Programme")
+    if prog is None:
+        at = [(m, iri) for m, iri in programmes if f.start <= m.start and m.end <= f.end]
+        first = min(at, key=lambda x: (x[0].start, -x[0].end), default=None)
+        if first is not None:  # later facts of the same code (its parts) find it too
+            named.setdefault(key, {})["Programme"] = first[1]
+        prog = first[1] if first else None
+    if prog is None:
+        return None
+    p = URIRef(prog)
+    obj: URIRef | Literal
+    if f.relation == "defines":
+        pred, obj = SKOS.definition, Literal(f.object, lang="zh")
+    elif f.relation == "has_component":
+        pred = KGO.hasComponent
+        part = named.get((f.doc, canonical_name(f.object)), {}).get("Programme")
+        obj = URIRef(part or f"{prog}/component/{iri_segment(canonical_name(f.object))}")
+        if part is None:
+            shared.add((obj, RDF.type, SKOS.Concept))
+            shared.add((obj, SKOS.prefLabel, Literal(f.object, lang="zh")))
+            shared.add((obj, RDFS.label, Literal(f.object, lang="zh")))
+    elif f.relation == "plan_period":
+        years = plan_period_years().get(f.object)
+        if years is None:
+            return None
+        pred, obj = KGO.planPeriod, plan_period_iri(base, f.object)
+        shared.add((obj, RDF.type, KGO.PlanPeriod))
+        shared.add((obj, RDFS.label, Literal(f.object, lang="zh")))
+        shared.add((obj, KGO.startYear, Literal(str(years[0]), datatype=XSD.gYear)))
+        shared.add((obj, KGO.endYear, Literal(str(years[1]), datatype=XSD.gYear)))
+    else:
+        found = named.get((f.doc, canonical_name(f.object)), {})
+        target = next((found[t] for t in ("Enterprise", "Project", "Zone") if t in found), None)
+        if target is None:
+            return None
+        pred, obj = KGO.covers, URIRef(target)
+    shared.add((p, pred, obj))
+    what = "definition" if f.relation == "defines" else iri_segment(canonical_name(f.object))
+    node = URIRef(f"{report_iri(base, f.doc)}/{f.relation}/{f.start}-{f.end}/{what}")
+    g.add((node, RDF.type, KGO.Fact))
+    g.add((node, RDF.subject, p))
+    g.add((node, RDF.predicate, pred))
+    g.add((node, RDF.object, obj))
+    mention = URIRef(f"{report_iri(base, f.doc)}/mention/{f.start}-{f.end}/{what}/{f.relation}")
+    _add_span(g, doc, mention, p, f.subject, (f.start, f.end), f, base)
+    g.add((node, KGO.evidence, mention))
+    g.add((node, PROV.wasDerivedFrom, mention))
+    g.add((node, PROV.wasAttributedTo, extractor_iri(base, f.extractor)))
+    g.add((node, KGO.confidence, Literal(_decimal(f.confidence), datatype=XSD.decimal)))
     return node
 
 

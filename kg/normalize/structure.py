@@ -19,7 +19,11 @@ _LEVELS: tuple[tuple[int, re.Pattern[str]], ...] = (
 )
 _GLOSSARY = re.compile(r"(?:附[:：]?\s*)?(?:名词解释|名词注释|注释|附注)\s*[:：]?")
 _ENTRY = re.compile(
-    r"(?:\d{1,3}[.．、]|[（(]\d{1,3}[)）])?\s*(?P<term>[^：:\n]{1,40}?)\s*[：:]\s*(?P<definition>\S.*)"
+    r"(?:\d{1,3}[.．、]|[（(]\d{1,3}[)）])?\s*(?P<term>[^：:，,。；\n]{1,40}?)\s*[：:]\s*(?P<definition>\S.*)"
+)
+# a term alone on its line (1.“四上”企业：), its definition on the next line
+_TERM_LINE = re.compile(
+    r"(?:\d{1,3}[.．、]|[（(]\d{1,3}[)）])\s*(?P<term>[^：:，,。；\n]{1,40}?)\s*[：:]"
 )
 _TITLE_END = re.compile("[。；！？]")
 
@@ -30,6 +34,7 @@ def parse_structure(text: str) -> tuple[list[Section], list[GlossaryEntry]]:
     stack: list[Section] = []
     glossary: list[GlossaryEntry] = []
     in_glossary: Section | None = None
+    term: tuple[re.Match[str], int] | None = None  # a term line waiting for its definition
     pos = 0
     for raw_line in text.split("\n"):
         start = pos
@@ -45,6 +50,24 @@ def parse_structure(text: str) -> tuple[list[Section], list[GlossaryEntry]]:
             roots.append(in_glossary)
             continue
         if in_glossary is not None:
+            if term is not None:
+                t, tstart = term
+                term = None
+                glossary.append(
+                    GlossaryEntry(
+                        term=t["term"].strip(),
+                        definition=line,
+                        start=tstart,
+                        end=lstart + len(line),
+                        term_start=tstart + t.start("term"),
+                        term_end=tstart + t.end("term"),
+                    )
+                )
+                continue
+            t = _TERM_LINE.fullmatch(line)
+            if t:
+                term = (t, lstart)
+                continue
             m = _ENTRY.fullmatch(line)
             if m:
                 glossary.append(

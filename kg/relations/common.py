@@ -54,6 +54,7 @@ class Fact:
     unit: str | None = None
     kind: str | None = None  # target, expected or actual (observations)
     qualifier: str | None = None
+    reason: str | None = None  # why two names were taken as one (same_as)
 
     def to_json(self) -> dict[str, object]:
         """The JSONL line of `kg extract --relations`: the contract keys, then the rest set."""

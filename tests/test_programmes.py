@@ -1,0 +1,402 @@
+"""Programme facts (defines, has_component, plan_period, covers), same_as proposals and the
+merges review file, and the competency queries cq01, cq05, cq06, cq07 (issue 7, part B)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
+
+from kg.cli import main
+from kg.model import DocMetadata, Mention, NormalizedDocument, RawDocument
+from kg.normalize import normalize_document
+from kg.ontology import QUERIES_DIR
+from kg.relations.identity import same_as
+from kg.relations.programmes import expected_parts, extract_programme_facts
+from kg.resolve import (
+    ACCEPTED,
+    DEFAULT_BASE_IRI,
+    REJECTED,
+    Merge,
+    canonical_name,
+    decide_merges,
+    entity_iri,
+    propose_merges,
+    read_merge_file,
+    read_merges,
+)
+from tests.conftest import SEED_FILES, corpus_file
+
+OWL_SAME_AS = URIRef("http://www.w3.org/2002/07/owl#sameAs")
+
+
+def doc_with(text: str, **names: str) -> tuple[NormalizedDocument, list[Mention]]:
+    """A normalised report of `text` and a mention at every place each name is written,
+    typed by the keyword (Programme=…, Enterprise=… with names joined by |)."""
+    doc = normalize_document(RawDocument("t.txt", "t.txt", text, "utf-8", "0"))
+    doc = replace(doc, metadata=DocMetadata(region="某某市", year_reviewed=2025, year_planned=2026))
+    mentions = []
+    for etype, joined in names.items():
+        for name in joined.split("|"):
+            for m in re.finditer(re.escape(name), doc.text):
+                a, b = doc.raw_span(*m.span())
+                mentions.append(
+                    Mention("t.txt", etype, name, a, b, m.start(), m.end(), 0, len(text), "test")
+                )
+    return doc, mentions
+
+
+def facts(text: str, **names: str) -> set[tuple[str, str, str]]:
+    doc, mentions = doc_with(text, **names)
+    return {(f.relation, f.subject, f.object) for f in extract_programme_facts(doc, mentions)}
+
+
+def test_code_numerals_say_how_many_parts():
+    assert expected_parts("两特三新一智能") == 6
+    assert expected_parts("四项指标") == 4
+    assert expected_parts("双一流") == 2
+    assert expected_parts("五统一、一开放") == 6
+    assert expected_parts("1115") == 4
+    assert expected_parts("城市大管家") is None
+
+
+def test_glossary_entry_defines_the_programme_and_lists_its_parts():
+    got = facts(
+        "一、2025年工作回顾\n实施“三强两优”工程。\n名词解释\n"
+        "1.“三强两优”工程：强链、强群、强企和优服务、优环境。\n",
+        Programme="三强两优",
+    )
+    assert ("defines", "三强两优", "强链、强群、强企和优服务、优环境") in got
+    parts = {o for r, s, o in got if r == "has_component"}
+    assert parts == {"强链", "强群", "强企", "优服务", "优环境"}  # 3 + 2: 和 splits
+
+
+def test_term_alone_on_its_line_takes_the_next_line_as_definition():
+    got = facts(
+        "一、回顾\n推进“双链”融合。\n名词解释\n1.“双链”：\n指产业链和创新链。\n", Programme="双链"
+    )
+    assert ("defines", "双链", "指产业链和创新链") in got
+    assert {o for r, _, o in got if r == "has_component"} == {"产业链", "创新链"}
+
+
+def test_inline_parenthesis_and_cue_explain_a_quoted_code():
+    got = facts(
+        "一、回顾\n实施“两链一网”（产业链、创新链和服务网）行动。"
+        "“四化同步”是指工业化、信息化、城镇化、农业现代化同步发展。\n",
+        Programme="两链一网|四化同步",
+    )
+    assert {o for r, s, o in got if r == "has_component" and s == "两链一网"} == {
+        "产业链", "创新链", "服务网"
+    }  # fmt: skip
+    assert ("defines", "四化同步", "工业化、信息化、城镇化、农业现代化同步发展") in got
+    assert {o for r, s, o in got if r == "has_component" and s == "四化同步"} == {
+        "工业化", "信息化", "城镇化", "农业现代化"
+    }  # fmt: skip
+
+
+def test_a_parenthesis_that_explains_nothing_is_no_definition():
+    got = facts("一、回顾\n推进“一杯奶”（牵头单位：教育厅）工程。\n", Programme="一杯奶")
+    assert not got
+
+
+def test_plan_period_before_the_programme_and_covers_with_its_list():
+    got = facts(
+        "一、回顾\n编制“十四五”时期的“三强两优”工程方案。天合光能、星宇股份入选“1115”大企业集团，"
+        "入选“专精特新”培育库的常州精测等企业增加。\n",
+        Programme="三强两优|1115|专精特新",
+        Enterprise="天合光能|星宇股份|常州精测",
+    )
+    assert ("plan_period", "三强两优", "十四五") in got
+    assert ("covers", "1115", "天合光能") in got and ("covers", "1115", "星宇股份") in got
+    assert ("covers", "专精特新", "常州精测") in got
+    assert not any(r == "plan_period" and s == "1115" for r, s, _ in got)
+
+
+def test_fact_offsets_quote_the_raw_text():
+    doc, mentions = doc_with(
+        "一、回顾\n實施“兩鏈一網”（產業鏈、創新鏈和服務網）行動。\n", Programme="两链一网"
+    )
+    fs = extract_programme_facts(doc, mentions)
+    assert fs
+    for f in fs:
+        assert doc.raw[f.start : f.end] == f.wording
+        assert doc.raw[f.sentence_start : f.sentence_end] == f.quote
+        assert f.sentence_start <= f.start < f.end <= f.sentence_end
+        assert f.extractor.endswith("#programmes") and 0 < f.confidence <= 1
+
+
+def test_same_as_rules_and_what_they_leave_apart():
+    abbr = same_as("Organization", "省产研院", "江苏省产业技术研究院")
+    assert abbr and abbr.same_as == "江苏省产业技术研究院" and "abbreviation" in abbr.reason
+    assert same_as("Organization", "南京大学", "南京航空航天大学") is None  # one stretch left out
+    brand = same_as("Enterprise", "星宇车灯", "星宇股份")
+    assert brand and (brand.name, brand.same_as) == ("星宇车灯", "星宇股份")
+    bridge = same_as("Project", "常泰大桥", "常泰过江通道")
+    assert bridge and bridge.same_as == "常泰过江通道"
+    assert same_as("Project", "比亚迪", "比亚迪二期") is None
+    assert same_as("Enterprise", "天合光能", "天合储能") is None
+
+
+def test_proposals_settle_chains_and_reject_ambiguous_abbreviations():
+    def m(etype: str, name: str) -> Mention:
+        return Mention("a", etype, name, 0, 1, 0, 1, 0, 1, "x")
+
+    names = [("Project", "常泰大桥"), ("Project", "常泰长江大桥"), ("Project", "常泰过江通道"),
+             ("Organization", "省产研院"), ("Organization", "江苏省产业技术研究院"),
+             ("Organization", "省中以产业技术研究院")]  # fmt: skip
+    got = {(p.name, p.same_as): p.decision for p in propose_merges([m(*n) for n in names], {})}
+    assert got[("常泰大桥", "常泰过江通道")] == ACCEPTED
+    assert got[("常泰长江大桥", "常泰过江通道")] == ACCEPTED
+    assert got[("常泰大桥", "常泰长江大桥")] == REJECTED  # the chain already joins them
+    assert got[("省产研院", "江苏省产业技术研究院")] == REJECTED  # which institute is meant?
+    assert got[("省产研院", "省中以产业技术研究院")] == REJECTED
+
+
+def test_merges_file_without_decision_column_keeps_its_meaning_and_a_rejection_overrides(
+    tmp_path,
+):
+    old = tmp_path / "old.tsv"
+    old.write_text("type\tname\tsame_as\treason\nEnterprise\t星宇车灯\t星宇股份\tbrand\n", "utf-8")
+    assert read_merges(old)[("Enterprise", "星宇车灯")].same_as == "星宇股份"
+    new = tmp_path / "new.tsv"
+    new.write_text(
+        "type\tname\tsame_as\treason\tdecision\n"
+        "Enterprise\t星宇股份\t星宇车灯\tnot the same\trejected\n"
+        "Zone\t常州高新区\t常州国家高新区\tanalyst\taccepted\n",
+        encoding="utf-8",
+    )
+    rows = read_merge_file(new)
+    proposal = Merge("Enterprise", "星宇车灯", "星宇股份", "brand", ACCEPTED, 0.7, "rule")
+    decided = decide_merges([proposal], rows)
+    assert [(d.name, d.decision, d.decided_by) for d in decided] == [
+        ("星宇股份", REJECTED, "analyst"),
+        ("常州高新区", ACCEPTED, "analyst"),
+    ]
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("type\tname\tsame_as\treason\tdecision\nZone\ta\tb\t\tmaybe\n", "utf-8")
+    r = CliRunner().invoke(main, ["build", str(SEED_FILES[0]), "--merges", str(bad)])
+    assert r.exit_code == 2 and "maybe" in r.output
+
+
+def test_seed_build_writes_every_merge_and_an_analyst_rejection_wins(built_seeds, tmp_path):
+    from kg.pipeline import build
+
+    out, res = built_seeds
+    rows = list(csv.DictReader((out / "merges.tsv").open(encoding="utf-8"), delimiter="\t"))
+    assert rows and set(rows[0]) == {
+        "type", "name", "same_as", "reason", "decision", "confidence", "decided_by"
+    }  # fmt: skip
+    enterprises = {m.name for m in res.mentions if m.type == "Enterprise"}
+    star = next(r for r in rows if r["name"] == "星宇车灯")  # both names are extracted
+    assert {"星宇车灯", "星宇股份"} <= enterprises
+    assert (star["same_as"], star["decision"]) == ("星宇股份", ACCEPTED) and star["reason"]
+    assert any(r["decision"] == REJECTED for r in rows)  # candidates left apart are listed
+    g = Graph().parse(out / "graph.nt", format="nt")
+    old = URIRef(entity_iri(DEFAULT_BASE_IRI, "Enterprise", "星宇车灯"))
+    new = URIRef(entity_iri(DEFAULT_BASE_IRI, "Enterprise", "星宇股份"))
+    assert (old, OWL_SAME_AS, new) in g
+
+    edited = tmp_path / "merges.tsv"  # the analyst turns the proposal down
+    edited.write_text(
+        "type\tname\tsame_as\treason\tdecision\n"
+        "Enterprise\t星宇车灯\t星宇股份\tthe brand only\trejected\n",
+        encoding="utf-8",
+    )
+    seeds = [p for p in SEED_FILES if p.name[:3] in ("000", "001")]
+    res2 = build(seeds, tmp_path / "o", merges=read_merge_file(edited), validate=False)
+    assert not any(m.name == "星宇车灯" and m.decision == ACCEPTED for m in res2.merges)
+    g2 = Graph().parse(tmp_path / "o" / "graph.nt", format="nt")
+    assert (old, OWL_SAME_AS, new) not in g2
+
+
+def _query(path: Path, out: Path, text: str | None = None) -> list[dict[str, str]]:
+    q = text if text is not None else path.read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["query", q, "-o", str(out), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    return list(csv.DictReader(io.StringIO(r.stdout)))
+
+
+@pytest.mark.parametrize("name", ["cq01", "cq05", "cq06", "cq07"])
+def test_competency_queries_declare_prefixes_and_state_their_question(name):
+    text = (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    assert text.startswith("# ") and text.splitlines()[0].rstrip().endswith("?")
+    used = set(re.findall(r"\b([a-z]+):[A-Za-z]", text.split("\n", 1)[1]))
+    declared = set(re.findall(r"PREFIX (\w+):", text))
+    assert used <= declared
+
+
+def test_cq01_gives_1115_its_region_and_the_glossary_definition(built_seeds, seed_results):
+    out, _ = built_seeds
+    defined = {
+        (r.doc.metadata.region, f.object, f.doc)
+        for r in seed_results.values()
+        for f in extract_programme_facts(r.doc, r.mentions)
+        if f.relation == "defines" and f.subject == "1115"
+    }
+    rows = _query(QUERIES_DIR / "cq01.rq", out)
+    assert defined and {(r["发起地区"], r["定义"], r["定义报告"]) for r in rows} == defined
+    assert all(r["名称"] == "1115" for r in rows)
+    assert "十四五" in {r["规划期"] for r in rows}  # 到“十四五”期末 in the definition
+
+
+def test_cq06_components_are_the_extracted_parts_one_per_row(built_seeds, seed_results):
+    out, _ = built_seeds
+    parts = {
+        f.object
+        for r in seed_results.values()
+        for f in extract_programme_facts(r.doc, r.mentions)
+        if f.relation == "has_component" and f.subject == "两特三新一智能"
+    }
+    rows = _query(QUERIES_DIR / "cq06.rq", out)
+    assert len(parts) == 6 and [r["组成部分"] for r in rows] == sorted(parts)
+    assert all("两特三新一智能" in r["原文"] and r["报告"].endswith(".txt") for r in rows)
+
+
+def test_cq07_one_row_per_report_with_its_metadata(built_seeds):
+    out, res = built_seeds
+    rows = {r["报告"]: r for r in _query(QUERIES_DIR / "cq07.rq", out)}
+    assert set(rows) == {d.name for d in res.docs}
+    for d in res.docs:
+        row = rows[d.name]
+        assert row["地区"] == (d.metadata.region or "")
+        assert row["日期"] == (d.metadata.date or "")
+        assert row["会议"] == (d.metadata.meeting or "")
+    speakers = {d.name: d.metadata.speaker for d in res.docs if d.metadata.speaker}
+    assert speakers and all(rows[n]["报告人"] == s for n, s in speakers.items())
+
+
+def test_cq05_programmes_of_several_years_or_regions(built_seeds):
+    out, res = built_seeds
+    by_doc = {d.name: d.metadata for d in res.docs}
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for e in res.entities:
+        if e.type == "Programme":
+            for m in e.mentions:
+                md = by_doc[m.doc]
+                if md.year_planned and md.region:
+                    seen.setdefault(e.name, set()).add((str(md.year_planned), md.region))
+    want = {
+        n
+        for n, pairs in seen.items()
+        if len({y for y, _ in pairs}) > 1 or len({r for _, r in pairs}) > 1
+    }
+    rows = _query(QUERIES_DIR / "cq05.rq", out)
+    assert want and {r["名称"] for r in rows} == want
+    for r in rows:
+        years = r["年份"].split("、")
+        assert years == sorted(years) and all(re.fullmatch(r"\d{4}", y) for y in years)
+        assert int(r["年份数"]) == len({y for y, _ in seen[r["名称"]]})
+
+
+CORPUS_REPORTS = ("广东省.txt", "上海市.txt", "天津市.txt")
+
+
+@pytest.fixture(scope="module")
+def corpus_build(tmp_path_factory):
+    """Three train-split provincial reports built together (skipped without the corpus)."""
+    from kg.pipeline import build
+
+    files = [corpus_file(n) for n in CORPUS_REPORTS]
+    out = tmp_path_factory.mktemp("corpus") / "out"
+    return out, build(files, out, validate=False)
+
+
+def test_corpus_queries_give_those_reports_answers(corpus_build):
+    out, res = corpus_build
+    rows = {r["报告"]: r for r in _query(QUERIES_DIR / "cq07.rq", out)}
+    assert set(rows) == set(CORPUS_REPORTS)
+    assert {rows[n]["地区"] for n in CORPUS_REPORTS} == {"广东省", "上海市", "天津市"}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["日期"]) for r in rows.values())
+    # the province reports name no “1115” and no 两特三新一智能: those questions are empty
+    assert _query(QUERIES_DIR / "cq01.rq", out) == []
+    assert _query(QUERIES_DIR / "cq06.rq", out) == []
+    # the same question about the programme Guangdong's glossary spells out
+    text = (
+        (QUERIES_DIR / "cq06.rq")
+        .read_text(encoding="utf-8")
+        .replace("两特三新一智能", "五篇大文章")
+    )
+    parts = _query(QUERIES_DIR / "cq06.rq", out, text)
+    assert {p["组成部分"] for p in parts} == {
+        "科技金融",
+        "绿色金融",
+        "普惠金融",
+        "养老金融",
+        "数字金融",
+    }
+    assert {p["发起地区"] for p in parts} == {"广东省"}
+    # a programme both Shanghai and Tianjin name appears across regions
+    names = {
+        d: {canonical_name(m.name) for m in res.mentions if m.doc == d and m.type == "Programme"}
+        for d in ("上海市.txt", "天津市.txt")
+    }
+    shared = names["上海市.txt"] & names["天津市.txt"]
+    across = {r["名称"]: r for r in _query(QUERIES_DIR / "cq05.rq", out)}
+    assert shared and shared <= set(across)
+    assert all(int(across[n]["地区数"]) >= 2 for n in shared)
+
+
+def test_same_as_facts_of_one_report_pair_every_name_of_a_group():
+    from kg.relations.identity import extract_same_as
+
+    doc, mentions = doc_with(
+        "一、回顾\n常州市人民政府印发通知。市人民政府和市政府同为一处。"
+        "新龙湖国际金融广场（星耀CITY）开业。常州、常州市都有。常州高新区挂牌，常州国家高新技术产业开发区扩区。\n",
+        Organization="常州市人民政府|市人民政府|市政府",
+        Project="新龙湖国际金融广场|星耀CITY",
+        Place="常州|常州市",
+        Zone="常州高新区|常州国家高新技术产业开发区",
+    )
+    got = {frozenset((f.subject, f.object)): f for f in extract_same_as(doc, mentions)}
+    assert set(got) == {
+        frozenset(("常州市人民政府", "市人民政府")),
+        frozenset(("常州市人民政府", "市政府")),
+        frozenset(("市人民政府", "市政府")),
+        frozenset(("新龙湖国际金融广场", "星耀CITY")),
+        frozenset(("常州", "常州市")),
+        frozenset(("常州高新区", "常州国家高新技术产业开发区")),
+    }
+    f = got[frozenset(("新龙湖国际金融广场", "星耀CITY"))]
+    assert "brackets" in (f.reason or "") and doc.raw[f.start : f.end] == f.wording == "星耀CITY"
+    assert f.extractor.endswith("#same_as") and f.quote in doc.raw
+
+
+def test_places_are_reported_as_one_but_never_folded_by_the_build():
+    def m(etype: str, name: str) -> Mention:
+        return Mention("a", etype, name, 0, 1, 0, 1, 0, 1, "x")
+
+    names = [("Place", "常州"), ("Place", "常州市"), ("Organization", "市政府"),
+             ("Organization", "市人民政府")]  # fmt: skip
+    got = {(p.name, p.same_as) for p in propose_merges([m(*n) for n in names], {})}
+    assert got == {("市政府", "市人民政府")}
+
+
+def test_instances_listed_before_a_programme_are_covered_and_spelled_parts_are_components():
+    got = facts(
+        "一、回顾\n招引甲电机、乙基地等“1231”项目8个，丙电子、丁灵泰等4家企业实现“五星上云”。"
+        "持续推动名校长、名教师、名班主任“三名工程”的实施，郑州大学、河南大学“双一流”建设加快。\n",
+        Programme="1231|1231项目|五星上云|三名工程|双一流",
+        Project="甲电机|乙基地",
+        Enterprise="丙电子|丁灵泰",
+    )
+    covered = {(s, o) for r, s, o in got if r == "covers"}
+    assert covered == {("1231", "甲电机"), ("1231", "乙基地"), ("五星上云", "丙电子"),
+                       ("五星上云", "丁灵泰")}  # fmt: skip
+    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    assert parts == {("三名工程", "名校长"), ("三名工程", "名教师"), ("三名工程", "名班主任")}
+
+
+def test_a_list_run_loses_the_words_leading_into_it():
+    got = facts(
+        "一、回顾\n落实“三区三线”。\n名词解释\n1.三区三线：根据农业空间、生态空间、城镇空间三个区域，"
+        "分别划定耕地保护红线、生态保护红线、城镇开发边界三条控制线。\n",
+        Programme="三区三线",
+    )
+    parts = {o for r, _, o in got if r == "has_component"}
+    assert {"农业空间", "生态空间", "城镇空间", "生态保护红线", "城镇开发边界"} <= parts
