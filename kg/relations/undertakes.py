@@ -1,0 +1,95 @@
+"""Enterprise → Project: 比亚迪 → 比亚迪二期; 药明康德投资建设的药明康德高端创新药…基地.
+
+Two ways a project is an enterprise's (tests/gold/README.md, `undertakes`): its name starts
+with the name of an enterprise of the report, maybe after a place (比亚迪二期 holds 比亚迪; a
+name ending like a site, 科创水镇 in 科创水镇三期, is a phase, not a firm); or the clause says
+the enterprise invests in, builds or runs it: the enterprise, a cue verb (投资建设, 承建, 运营;
+an amount may stand between: 投资50亿元建设的) and the project, or the project, 由, the
+enterprise and the verb. Cue verbs are data: kg/data/rules/undertakes.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.gazetteer import DATA_DIR
+from kg.model import Mention, NormalizedDocument
+from kg.relations.common import (
+    EXTRACTOR_VERSION,
+    Fact,
+    sentence_spans,
+    span_fact,
+    with_known_names,
+)
+
+EXTRACTOR = f"{EXTRACTOR_VERSION}#undertakes"
+_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
+
+
+@dataclass(frozen=True)
+class UndertakesRules:
+    between_re: re.Pattern[str]
+    passive_before_re: re.Pattern[str]
+    passive_after_re: re.Pattern[str]
+    site_tails: tuple[str, ...]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def rules() -> UndertakesRules:
+    """The cue verbs, read once from kg/data/rules/undertakes.json."""
+    cfg = json.loads((DATA_DIR / "rules/undertakes.json").read_text(encoding="utf-8"))
+    gap = rf"[^，,。；;、]{{0,{int(cfg['max_gap'])}}}?"
+    return UndertakesRules(
+        between_re=re.compile(rf"{gap}(?:{_alt(cfg['between'])}){gap}的?(?:[^，,。；;、]{{0,4}})"),
+        passive_before_re=re.compile(rf"(?:{_alt(cfg['passive_before'])})"),
+        passive_after_re=re.compile(rf"{gap}(?:{_alt(cfg['passive_after'])})"),
+        site_tails=tuple(cfg["site_tails"]),
+    )
+
+
+def extract_undertakes(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fact]:
+    """Every (enterprise, project) pair the report ties, first evidence of each kept."""
+    r = rules()
+    text = doc.text
+    sents = sentence_spans(text)
+    firms = with_known_names(doc, mentions, {"Enterprise"})
+    names = {m.name for m in firms if len(m.name) >= 2}
+    projects = sorted((m for m in mentions if m.type == "Project"), key=lambda m: m.norm_start)
+    out: dict[tuple[str, str], Fact] = {}
+
+    def add(firm: str, project: Mention, span: tuple[int, int], confidence: float) -> None:
+        if firm != project.name and (firm, project.name) not in out:
+            out[(firm, project.name)] = span_fact(
+                doc, sents, "undertakes", firm, project.name, span, EXTRACTOR, confidence
+            )
+
+    places = [m.name for m in mentions if m.type == "Place"]
+    owners = [n for n in names if not n.endswith(r.site_tails)]
+    for p in projects:
+        for firm in owners:
+            head = p.name.partition(firm)[0]
+            longer = any(firm in n and firm != n for n in owners if n in p.name)
+            if firm in p.name and not longer and (not head or head in places):
+                add(firm, p, (p.norm_start, p.norm_end), 0.85)
+    for c in _CLAUSE.finditer(text):
+        inside_f = [m for m in firms if c.start() <= m.norm_start and m.norm_end <= c.end()]
+        inside_p = [m for m in projects if c.start() <= m.norm_start and m.norm_end <= c.end()]
+        for f in inside_f:
+            for p in inside_p:
+                if p.norm_start >= f.norm_end:
+                    if r.between_re.fullmatch(text, f.norm_end, p.norm_start):
+                        add(f.name, p, (f.norm_start, p.norm_end), 0.75)
+                elif p.norm_end <= f.norm_start:
+                    lead = text[p.norm_end : f.norm_start]
+                    if r.passive_before_re.fullmatch(lead.strip()) and r.passive_after_re.match(
+                        text, f.norm_end, c.end()
+                    ):
+                        add(f.name, p, (p.norm_start, f.norm_end), 0.75)
+    return sorted(out.values(), key=lambda f: (f.start, f.end, f.object))
