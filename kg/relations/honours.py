@@ -28,11 +28,16 @@ from kg.relations.common import (
     report_parts,
     sentence_spans,
     span_fact,
+    with_known_names,
 )
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#honours"
 _CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
 _LIST_GLUE = re.compile(r"[、和及与\s]*")
+_NAME = r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}"
+_HEAD = re.compile(rf"((?:{_NAME}、)*{_NAME}?)(?:成功|先后|分别|均|相继|顺利)*")
+_ITEM = re.compile(r"[^、]+")
+_AND = re.compile(r"[^和及与]+")
 _SPLIT = re.compile(r"、(?=[^”」]*(?:“|「|$))")  # 、 outside quotation marks
 
 
@@ -43,6 +48,10 @@ class HonourRules:
     intent_re: re.Pattern[str]
     marker_re: re.Pattern[str]
     tail_re: re.Pattern[str]
+    head_re: re.Pattern[str]
+    weak: frozenset[str]
+    title_heads: tuple[str, ...]
+    unnamed_re: re.Pattern[str]
     recipient_types: frozenset[str]
 
 
@@ -55,11 +64,15 @@ def rules() -> HonourRules:
     """The cue verbs and title markers, read once from kg/data/rules/honours.json."""
     cfg = json.loads((DATA_DIR / "rules/honours.json").read_text(encoding="utf-8"))
     return HonourRules(
-        cue_re=re.compile(_alt(cfg["cues"])),
+        cue_re=re.compile(_alt(cfg["cues"] + cfg["weak_cues"])),
         glue_re=re.compile(cfg["glue"]),
         intent_re=re.compile(_alt(cfg["intent"])),
         marker_re=re.compile(_alt(cfg["title_markers"])),
         tail_re=re.compile(cfg["tail"]),
+        head_re=re.compile(cfg["head"]),
+        weak=frozenset(cfg["weak_cues"]),
+        title_heads=tuple(cfg["title_heads"]),
+        unnamed_re=re.compile(cfg["unnamed"]),
         recipient_types=frozenset(cfg["recipient_types"]),
     )
 
@@ -80,10 +93,31 @@ def recipients_before(
     return found[::-1]
 
 
-def clean_title(title: str, tail: re.Pattern[str]) -> str:
-    """A title as the gold writes it: no quotation marks, no trailing 称号 or count."""
+def _clause_head(doc: NormalizedDocument, start: int, at: int, r: HonourRules) -> list[Mention]:
+    """Recipients the entity stage missed: the clause before the cue, when it is nothing but
+    a list of short names (旭荣针织、亚东科技获评…), none of them collective (12家企业, 我区)."""
+    head = _HEAD.fullmatch(doc.text, start, at)
+    if head is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    for item in _ITEM.finditer(doc.text, start, head.end(1)):
+        # 聚盟物流园和达实久信 is two names, 聚和材料 one: split at 和 only into 2+ characters
+        parts = [p.span() for p in _AND.finditer(doc.text, *item.span())]
+        spans += parts if all(b - a >= 2 for a, b in parts) else [item.span()]
+    if any(r.unnamed_re.search(doc.text[a:b]) for a, b in spans):
+        return []
+    out = []
+    for s, e in spans:
+        a, b = doc.raw_span(s, e)
+        out.append(Mention(doc.name, "", doc.text[s:e], a, b, s, e, a, b, EXTRACTOR))
+    return out
+
+
+def clean_title(title: str, r: HonourRules) -> str:
+    """A title as the gold writes it: no quotation marks, no rank before it (全市首家, 首批),
+    no trailing 称号 or count."""
     title = "".join(c for c in title if c not in QUOTES).strip()
-    return tail.sub("", title).strip()
+    return r.tail_re.sub("", r.head_re.sub("", title)).strip()
 
 
 def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fact]:
@@ -92,7 +126,7 @@ def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fa
     text = doc.text
     parts = report_parts(doc)
     sents = sentence_spans(text)
-    cands = sorted((m for m in mentions if m.type in r.recipient_types), key=lambda m: m.norm_start)
+    cands = with_known_names(doc, mentions, set(r.recipient_types))
     out: list[Fact] = []
     for c in _CLAUSE.finditer(text):
         clause = c.group(0)
@@ -104,25 +138,35 @@ def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fa
             continue
         at = c.start() + cue.start()
         inside = [m for m in cands if c.start() <= m.norm_start and m.norm_end <= at]
-        who = recipients_before(text, at, inside, r.glue_re)
+        who = recipients_before(text, at, inside, r.glue_re) or _clause_head(doc, c.start(), at, r)
         if not who:
             continue
-        titles = [clean_title(t, r.tail_re) for t in _SPLIT.split(clause[cue.end() :])]
-        for title in titles:
-            if len(title) < 4 or not r.marker_re.search(title):
+        titles = []
+        for written in _SPLIT.split(clause[cue.end() :]):
+            title = clean_title(written, r)
+            if len(title) < 4 or not r.marker_re.search(written):
                 continue
-            for m in who:
-                out.append(
-                    span_fact(
-                        doc,
-                        sents,
-                        "honour",
-                        m.name,
-                        title,
-                        (m.norm_start, c.end()),
-                        EXTRACTOR,
-                        0.8,
-                        year,
-                    )
+            if cue.group(0) in r.weak and not title.endswith(r.title_heads):
+                continue
+            titles.append(title)
+        if cue.group(0) == "分获" and len(who) > 1:
+            continue  # 中天钢铁、武进不锈钢分获A和B: who got which is not this rule's to say
+        if "分别" in clause[: cue.start()] and len(who) == len(titles) > 1:
+            pairs = list(zip(who, titles, strict=True))  # 长治、临汾分别入选A、B
+        else:
+            pairs = [(m, t) for t in titles for m in who]
+        for m, title in pairs:
+            out.append(
+                span_fact(
+                    doc,
+                    sents,
+                    "honour",
+                    m.name,
+                    title,
+                    (m.norm_start, c.end()),
+                    EXTRACTOR,
+                    0.8,
+                    year,
                 )
+            )
     return out

@@ -73,6 +73,17 @@ def _division_names() -> re.Pattern[str]:
     return re.compile(_alt(sorted(names)))
 
 
+@lru_cache(maxsize=1)
+def _towns_by_short() -> dict[str, list[Division]]:
+    """Towns and streets by short name (孟河 → 孟河镇), which the shared index leaves out
+    because they repeat across the country."""
+    out: dict[str, list[Division]] = {}
+    for d in admin_gazetteer().by_code.values():
+        if d.level == "town" and len(d.short_name) >= 2:
+            out.setdefault(d.short_name, []).append(d)
+    return out
+
+
 def resolve_place(name: str, region: Division | None, year: int | None) -> Division | None:
     """The division a Place name denotes in a report of `region`: a full name, or a short
     one (not of a town), valid in the report's year; among namesakes the one under the issuing
@@ -85,6 +96,9 @@ def resolve_place(name: str, region: Division | None, year: int | None) -> Divis
         and (d.valid_to is None or (year is not None and d.valid_to >= year))
         and (d.valid_from is None or d.level == "town" or year is None or d.valid_from <= year)
     ]
+    if not cands and region is not None:
+        # a town by its short name (薛家 for 薛家镇), only inside the issuing region
+        cands = [d for d in _towns_by_short().get(name, []) if region in gaz.ancestors(d)]
     if not cands:
         return None
     if region is None:
@@ -95,6 +109,7 @@ def resolve_place(name: str, region: Division | None, year: int | None) -> Divis
         [d for d in cands if d.code[:4] == region.code[:4] and d.level != "province"],
         [d for d in cands if d.code[:2] == region.code[:2]],
         [d for d in cands if d.level == "province"],
+        [d for d in cands if d.level != "town"],
     ]
     for tier in tiers:
         if len(tier) == 1:
@@ -137,12 +152,34 @@ def _hierarchy(
             written.setdefault(d.code, []).extend(m for m in places if m.name == name)
 
     def label(code: str) -> str:
-        # the longest way the report writes it (常州市 over 常州), or the issuing region's name
+        # the official name where the report writes it anywhere (常州市 over 常州), else the
+        # longest form it writes, else (the issuing region) the region's name
+        d = gaz.by_code.get(code)
+        if d is not None and d.name in doc.text:
+            return d.name
         if code in written:
             return max((m.name for m in written[code]), key=len)
         return md.region or ""
 
     out: list[Fact] = []
+    # a village or community written after its town's name (罗溪镇窑丼村, 奔牛镇中街社区)
+    heads = {m.name: code for code, ms in written.items() for m in ms if len(m.name) >= 2}
+    for m in places:
+        head = next((h for h in heads if m.name.startswith(h) and len(m.name) > len(h) + 1), None)
+        rest = m.name[len(head) :] if head else ""
+        if head is not None and m.name not in heads and rest not in admin_gazetteer().by_name:
+            out.append(
+                span_fact(
+                    doc,
+                    sents,
+                    "located_in",
+                    m.name,
+                    label(heads[head]),
+                    (m.norm_start, m.norm_end),
+                    EXTRACTOR,
+                    0.8,
+                )
+            )
     for code, d in division.items():
         parent = next(
             (
@@ -155,7 +192,7 @@ def _hierarchy(
         if parent is None or not label(parent.code):
             continue
         subject, obj = label(code), label(parent.code)
-        own = [m for m in written[code] if m.name == subject]
+        own = [m for m in written[code] if m.name == subject] or written[code]
         # evidence: a mention whose sentence also names the parent, else the first
         parent_names = {m.name for m in written.get(parent.code, [])} | {obj}
         m = next(
@@ -182,6 +219,8 @@ def _stated(
     """Rule (b): a Place the clause writes as the entity's locator."""
     r = rules()
     text = doc.text
+    region = admin_gazetteer().by_code.get(doc.metadata.region_code or "")
+    year = doc.metadata.year_reviewed or doc.metadata.year_planned
     ordered = sorted(mentions, key=lambda m: m.norm_start)
     out: list[Fact] = []
     for c in _CLAUSE.finditer(text):
@@ -196,6 +235,9 @@ def _stated(
                     ok = bool(r.place_then_entity.fullmatch(between)) or (
                         lead.endswith("在") and bool(r.at_place.fullmatch(between))
                     )
+                    if ok and not between:  # 新北区孟河镇…园: only a district or town, not 苏南
+                        d = resolve_place(p.name, region, year)
+                        ok = d is not None and d.level in ("county", "town")
                     span = (p.norm_start, e.norm_end)
                 elif e.norm_end <= p.norm_start:
                     ok = bool(r.entity_then_place.fullmatch(text[e.norm_end : p.norm_start]))

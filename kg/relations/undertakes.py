@@ -24,6 +24,7 @@ from kg.relations.common import (
     span_fact,
     with_known_names,
 )
+from kg.relations.located_in import _division_names
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#undertakes"
 _CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
@@ -35,6 +36,10 @@ class UndertakesRules:
     passive_before_re: re.Pattern[str]
     passive_after_re: re.Pattern[str]
     site_tails: tuple[str, ...]
+    descriptor_re: re.Pattern[str]
+    brand_min: int
+    brand_max: int
+    not_brand_re: re.Pattern[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -51,7 +56,36 @@ def rules() -> UndertakesRules:
         passive_before_re=re.compile(rf"(?:{_alt(cfg['passive_before'])})"),
         passive_after_re=re.compile(rf"{gap}(?:{_alt(cfg['passive_after'])})"),
         site_tails=tuple(cfg["site_tails"]),
+        descriptor_re=re.compile(_alt(cfg["descriptors"])),
+        brand_min=int(cfg["brand_min"]),
+        brand_max=int(cfg["brand_max"]),
+        not_brand_re=re.compile(cfg["not_brand"]),
     )
+
+
+def _known_owner(project: str, owners: list[str], places: set[str]) -> str | None:
+    """The longest enterprise name of the report that starts the project's name (after a
+    place, maybe: 常州比亚迪…)."""
+    found = [
+        firm
+        for firm in owners
+        if firm in project and (lambda head: not head or head in places)(project.partition(firm)[0])
+    ]
+    return max(found, key=len) if found else None
+
+
+def _brand(project: str, r: UndertakesRules, places: set[str]) -> str | None:
+    """The brand opening a project's name: what stands before the first descriptor word
+    (智芯|储能电池项目, 药明康德|高端创新药…), if it is no place and no site."""
+    d = r.descriptor_re.search(project, r.brand_min)
+    if d is None:
+        return None
+    brand = project[: d.start()]
+    if not r.brand_min <= len(brand) <= r.brand_max or brand in places:
+        return None
+    if r.not_brand_re.search(brand) or brand.endswith(r.site_tails):
+        return None
+    return None if _division_names().match(brand) else brand
 
 
 def extract_undertakes(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fact]:
@@ -70,14 +104,12 @@ def extract_undertakes(doc: NormalizedDocument, mentions: list[Mention]) -> list
                 doc, sents, "undertakes", firm, project.name, span, EXTRACTOR, confidence
             )
 
-    places = [m.name for m in mentions if m.type == "Place"]
+    places = {m.name for m in mentions if m.type == "Place"}
     owners = [n for n in names if not n.endswith(r.site_tails)]
     for p in projects:
-        for firm in owners:
-            head = p.name.partition(firm)[0]
-            longer = any(firm in n and firm != n for n in owners if n in p.name)
-            if firm in p.name and not longer and (not head or head in places):
-                add(firm, p, (p.norm_start, p.norm_end), 0.85)
+        firm = _brand(p.name, r, places) or _known_owner(p.name, owners, places)
+        if firm:
+            add(firm, p, (p.norm_start, p.norm_end), 0.8)
     for c in _CLAUSE.finditer(text):
         inside_f = [m for m in firms if c.start() <= m.norm_start and m.norm_end <= c.end()]
         inside_p = [m for m in projects if c.start() <= m.norm_start and m.norm_end <= c.end()]
