@@ -87,7 +87,9 @@ def _towns_by_short() -> dict[str, list[Division]]:
 def resolve_place(name: str, region: Division | None, year: int | None) -> Division | None:
     """The division a Place name denotes in a report of `region`: a full name, or a short
     one (not of a town), valid in the report's year; among namesakes the one under the issuing
-    region, else in its prefecture, else in its province; a town must lie in the province."""
+    region, else in its prefecture, else in its province, else a province; elsewhere only a
+    full name (黄浦区; 朝阳 could be one of several). A town's short name (孟河) only counts
+    inside the issuing region."""
     gaz = admin_gazetteer()
     cands = [
         d
@@ -109,7 +111,7 @@ def resolve_place(name: str, region: Division | None, year: int | None) -> Divis
         [d for d in cands if d.code[:4] == region.code[:4] and d.level != "province"],
         [d for d in cands if d.code[:2] == region.code[:2]],
         [d for d in cands if d.level == "province"],
-        [d for d in cands if d.level != "town"],
+        [d for d in cands if d.level != "town" and d.name == name],  # 黄浦区, not 朝阳
     ]
     for tier in tiers:
         if len(tier) == 1:
