@@ -86,7 +86,8 @@ def test_relation_keys_follow_the_gold_readme(tmp_path):
          "status": "achieved"},
         # the qualifier and wording are not compared, the value is
         {"relation": "observation", "subject": "新北区", "object": "x",
-         "indicator": "地区生产总值增长", "region": "新北区", "year": 2022, "value": 5, "unit": "%", "kind": "expected"},
+         "indicator": "地区生产总值增长", "region": "新北区", "year": 2022, "value": 5,
+         "unit": "%", "kind": "expected"},
         {"relation": "honour", "subject": "星宇车灯", "object": "“单项冠军示范企业”", "year": 2022},
         {"relation": "same_as", "subject": "星宇股份", "object": "星宇车灯"},  # unordered
         {"relation": "located_in", "subject": "孟河镇", "object": "常州市"},
