@@ -39,6 +39,8 @@ class PlaceRules:
     subject_types: frozenset[str]
     default_types: frozenset[str]
     default_levels: frozenset[str]
+    village_tails: tuple[str, ...]
+    default_place_tails: tuple[str, ...]
 
 
 def _alt(words: list[str]) -> str:
@@ -56,6 +58,8 @@ def rules() -> PlaceRules:
         subject_types=frozenset(cfg["subject_types"]),
         default_types=frozenset(cfg["default_types"]),
         default_levels=frozenset(cfg["default_levels"]),
+        village_tails=tuple(cfg["village_tails"]),
+        default_place_tails=tuple(cfg["default_place_tails"]),
     )
 
 
@@ -89,7 +93,7 @@ def resolve_place(name: str, region: Division | None, year: int | None) -> Divis
     one (not of a town), valid in the report's year; among namesakes the one under the issuing
     region, else in its prefecture, else in its province, else a province; elsewhere only a
     full name (黄浦区; 朝阳 could be one of several). A town's short name (孟河) only counts
-    inside the issuing region."""
+    inside the issuing region, and not in a province's report."""
     gaz = admin_gazetteer()
     cands = [
         d
@@ -98,8 +102,9 @@ def resolve_place(name: str, region: Division | None, year: int | None) -> Divis
         and (d.valid_to is None or (year is not None and d.valid_to >= year))
         and (d.valid_from is None or d.level == "town" or year is None or d.valid_from <= year)
     ]
-    if not cands and region is not None:
-        # a town by its short name (薛家 for 薛家镇), only inside the issuing region
+    if not cands and region is not None and region.level != "province":
+        # a town by its short name (薛家 for 薛家镇), only inside a city's or county's report:
+        # in a province's, short town names are too often mountains and walls (六盘山, 长城)
         cands = [d for d in _towns_by_short().get(name, []) if region in gaz.ancestors(d)]
     if not cands:
         return None
@@ -168,8 +173,10 @@ def _hierarchy(
     heads = {m.name: code for code, ms in written.items() for m in ms if len(m.name) >= 2}
     for m in places:
         head = next((h for h in heads if m.name.startswith(h) and len(m.name) > len(h) + 1), None)
-        rest = m.name[len(head) :] if head else ""
-        if head is not None and m.name not in heads and rest not in admin_gazetteer().by_name:
+        # a path of divisions (常州市天宁区) is not a village
+        path = any(h.end() == len(m.name) for h in _division_names().finditer(m.name, 2))
+        village = m.name.endswith(rules().village_tails)
+        if head is not None and m.name not in heads and not path and village:
             out.append(
                 span_fact(
                     doc,
@@ -252,6 +259,17 @@ def _stated(
     return out
 
 
+def _outside(name: str, region: Division, home: set[str], year: int | None) -> bool:
+    """Whether a division name inside an entity's name puts it outside the issuing region:
+    one that resolves elsewhere, or a city or province that does not resolve here (深圳);
+    an unresolved county short name (太湖 in 太湖东路) says nothing."""
+    gaz = admin_gazetteer()
+    d = resolve_place(name, region, year)
+    if d is None:
+        return any(c.level in ("province", "prefecture") for c in gaz.by_name.get(name, []))
+    return not (d.code in home or region in gaz.ancestors(d))
+
+
 def _default(
     doc: NormalizedDocument,
     mentions: list[Mention],
@@ -269,16 +287,12 @@ def _default(
     out: list[Fact] = []
     seen: set[str] = set()
     for m in sorted(mentions, key=lambda m: m.norm_start):
-        if m.type not in r.default_types or m.name in placed or m.name in seen:
+        site = m.type == "Place" and m.name.endswith(r.default_place_tails)
+        if (m.type not in r.default_types and not site) or m.name in placed or m.name in seen:
             continue
         seen.add(m.name)
-        elsewhere = False
-        for hit in _division_names().finditer(m.name):
-            d = resolve_place(hit.group(0), region, md.year_reviewed)
-            inside = d is not None and (d.code in home or region in gaz.ancestors(d))
-            if not inside:
-                elsewhere = True
-        if elsewhere:
+        if any(_outside(hit.group(0), region, home, md.year_reviewed)
+               for hit in _division_names().finditer(m.name)):  # fmt: skip
             continue
         out.append(
             span_fact(
