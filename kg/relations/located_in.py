@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR, Division, admin_gazetteer
+from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, read_list
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import EXTRACTOR_VERSION, Fact, sentence_at, sentence_spans, span_fact
 
@@ -78,6 +78,12 @@ def _division_names() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1)
+def _features() -> frozenset[str]:
+    """Natural features and broad regions (kg/data/rules), whose names some divisions share."""
+    return frozenset(read_list("rules/natural_features.txt") + read_list("rules/broad_regions.txt"))
+
+
+@lru_cache(maxsize=1)
 def _towns_by_short() -> dict[str, list[Division]]:
     """Towns and streets by short name (孟河 → 孟河镇), which the shared index leaves out
     because they repeat across the country."""
@@ -95,6 +101,8 @@ def resolve_place(name: str, region: Division | None, year: int | None) -> Divis
     full name (黄浦区; 朝阳 could be one of several). A town's short name (孟河) only counts
     inside the issuing region, and not in a province's report."""
     gaz = admin_gazetteer()
+    if name in _features():
+        return None  # 天山, 巢湖: the mountains and the lake, not 天山区 or 巢湖市
     cands = [
         d
         for d in gaz.by_name.get(name, [])
