@@ -23,7 +23,13 @@ from kg.link import DivisionLink, ListingLink
 from kg.metadata import PLAN_REPORT
 from kg.model import Entity, Mention, NormalizedDocument
 from kg.relations import Fact
-from kg.resolve import DEFAULT_BASE_IRI, canonical_name, entity_iri, iri_segment
+from kg.resolve import (
+    DEFAULT_BASE_IRI,
+    REGION_SCOPED,
+    canonical_name,
+    entity_iri,
+    iri_segment,
+)
 from kg.vocab import KGO
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -386,18 +392,23 @@ ENTITY_RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 def _entities_by_mention(entities: list[Entity]) -> dict[tuple[str, str], dict[str, str]]:
     """(report, name as written) → {entity type: IRI}: the facts name entities as their
-    mentions write them, and merges may have given the entity another label."""
+    mentions write them, and merges may have given the entity another label. Under the
+    report "" every name of a type whose IRI is not region-scoped, from any report: an
+    enterprise another report names (比亚迪) is the same one when this report only writes it
+    inside a project's name (深汕比亚迪二期)."""
     out: dict[tuple[str, str], dict[str, str]] = {}
     for ent in entities:
         for m in ent.mentions:
             out.setdefault((m.doc, m.name), {}).setdefault(ent.type, ent.iri)
+            if ent.type not in REGION_SCOPED:
+                out.setdefault(("", m.name), {}).setdefault(ent.type, ent.iri)
     return out
 
 
 def _entity(
     named: dict[tuple[str, str], dict[str, str]], doc: str, name: str, types: tuple[str, ...]
 ) -> URIRef | None:
-    found = named.get((doc, name), {})
+    found = named.get((doc, name)) or named.get(("", name), {})
     return next((URIRef(found[t]) for t in types if t in found), None)
 
 

@@ -114,10 +114,12 @@ def _clause_head(doc: NormalizedDocument, start: int, at: int, r: HonourRules) -
 
 
 def clean_title(title: str, r: HonourRules) -> str:
-    """A title as the gold writes it: no quotation marks, no rank before it (全市首家, 首批),
-    no trailing 称号 or count."""
+    """A title as the gold writes it: no rank before it (全市首家; 首批 before a quoted title,
+    not in 首批国家级零碳园区, where it is part of the list's name), no quotation marks, no
+    trailing 称号 or count."""
+    title = r.head_re.sub("", title.strip())
     title = "".join(c for c in title if c not in QUOTES).strip()
-    return r.tail_re.sub("", r.head_re.sub("", title)).strip()
+    return r.tail_re.sub("", title).strip()
 
 
 def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fact]:
