@@ -35,7 +35,7 @@ EXTRACTOR = f"{EXTRACTOR_VERSION}#honours"
 _CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
 _LIST_GLUE = re.compile(r"[、和及与\s]*")
 _NAME = r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}"
-_HEAD = re.compile(rf"((?:{_NAME}、)*{_NAME}?)(?:成功|先后|分别|均|相继|顺利)*")
+_NAMES = rf"((?:{_NAME}、)*{_NAME}?)"
 _ITEM = re.compile(r"[^、]+")
 _AND = re.compile(r"[^和及与]+")
 _SPLIT = re.compile(r"、(?=[^”」]*(?:“|「|$))")  # 、 outside quotation marks
@@ -52,6 +52,7 @@ class HonourRules:
     weak: frozenset[str]
     title_heads: tuple[str, ...]
     unnamed_re: re.Pattern[str]
+    head_names_re: re.Pattern[str]
     recipient_types: frozenset[str]
 
 
@@ -73,6 +74,7 @@ def rules() -> HonourRules:
         weak=frozenset(cfg["weak_cues"]),
         title_heads=tuple(cfg["title_heads"]),
         unnamed_re=re.compile(cfg["unnamed"]),
+        head_names_re=re.compile(_NAMES + cfg["glue"]),
         recipient_types=frozenset(cfg["recipient_types"]),
     )
 
@@ -96,7 +98,7 @@ def recipients_before(
 def _clause_head(doc: NormalizedDocument, start: int, at: int, r: HonourRules) -> list[Mention]:
     """Recipients the entity stage missed: the clause before the cue, when it is nothing but
     a list of short names (旭荣针织、亚东科技获评…), none of them collective (12家企业, 我区)."""
-    head = _HEAD.fullmatch(doc.text, start, at)
+    head = r.head_names_re.fullmatch(doc.text, start, at)
     if head is None:
         return []
     spans: list[tuple[int, int]] = []
