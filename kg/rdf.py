@@ -426,9 +426,9 @@ def _add_entity_fact(
     base: str,
 ) -> URIRef | None:
     """A fact between entities, when both ends are entities of the graph. located_in and
-    undertakes: the plain triple in the report's graph and a reified kgo:Fact carrying its
-    provenance (kgo:locatedIn is one triple however many reports state it; the kgo:Fact says
-    which report, where and how sure). honour: a kgo:Recognition of a kgo:Honour (a node of
+    undertakes: the plain triple among the shared entities (one however many reports state
+    it) and, in the report's graph, a reified kgo:Fact carrying the provenance (which report,
+    which words, how sure). honour: a kgo:Recognition of a kgo:Honour (a node of
     its own, named by the title's evidence mention); listing: a kgo:Listing on a kgo:Board."""
     subject_types, object_types = ENTITY_RELATIONS[f.relation]
     subject = _entity(named, f.doc, f.subject, subject_types)
@@ -443,7 +443,7 @@ def _add_entity_fact(
         if obj is None or obj == subject:
             return None
         predicate = KGO.locatedIn if f.relation == "located_in" else KGO.undertakes
-        g.add((subject, predicate, obj))
+        shared.add((subject, predicate, obj))  # one triple, however many reports state it
         g.add((node, RDF.type, KGO.Fact))
         g.add((node, RDF.subject, subject))
         g.add((node, RDF.predicate, predicate))
