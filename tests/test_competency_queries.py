@@ -100,9 +100,8 @@ def test_cq04_on_provinces_finds_byds_projects_there(corpus_build):
     rows = answers("cq04.rq", out)
     got = {(r["项目"], r.get("节点", ""), r.get("年份", "")) for r in rows}
     assert got == byd_rows(res)
-    # 广东: 深汕比亚迪二期…建成投产 in the year reviewed; 河南: 比亚迪新能源商用车, no milestone
-    assert ("深汕比亚迪二期", "投产", "2025") in got
-    assert any(p == "比亚迪新能源商用车" for p, _, _ in got)
+    # 河南: 加快推进…比亚迪新能源商用车…, a project of 比亚迪's with no milestone reached yet
+    assert ("比亚迪新能源商用车", "", "") in got
 
 
 def towns_of(res, district: str) -> set[str]:

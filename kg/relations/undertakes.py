@@ -76,15 +76,13 @@ def _known_owner(project: str, owners: list[str], places: set[str]) -> str | Non
 
 def _brand(project: str, r: UndertakesRules, places: set[str]) -> str | None:
     """The brand opening a project's name: what stands before the first descriptor word
-    (智芯|储能电池项目, 药明康德|高端创新药…), after a place that may lead (深汕|比亚迪|二期), if it
-    is no place and no site."""
+    (智芯|储能电池项目, 药明康德|高端创新药…), if it is no place and no site. A place before the
+    brand stays (深汕比亚迪二期 gives 深汕比亚迪): cutting it (上海|产业转型升级, 长江|存储) went
+    wrong more often than right on the provincial reports."""
     d = r.descriptor_re.search(project, r.brand_min)
     if d is None:
         return None
     brand = project[: d.start()]
-    place = max((p for p in places if brand.startswith(p)), key=len, default="")
-    if place and len(brand) - len(place) >= r.brand_min:
-        brand = brand[len(place) :]  # 深汕比亚迪二期: the place before the brand is not the brand
     if not r.brand_min <= len(brand) <= r.brand_max or brand in places:
         return None
     if r.not_brand_re.search(brand) or brand.endswith(r.site_tails):
