@@ -174,7 +174,10 @@ def build_dataset(
             for m in ent.mentions:
                 projects.setdefault(m.doc, []).append((m, ent.iri))
     named = _entities_by_mention(entities)
-    for f in facts:
+    asserted: set[tuple[URIRef, URIRef, URIRef]] = set()
+    # in report order, so the report that first states a located_in or undertakes triple
+    # holds it, whatever order the workers gave the facts in
+    for f in sorted(facts, key=lambda f: (f.doc, f.start, f.end, f.relation, f.subject, f.object)):
         doc = docs_by_name[f.doc]
         node: URIRef | None = None
         if f.relation == "observation":
@@ -192,7 +195,8 @@ def build_dataset(
             if project is not None:
                 node = _add_milestone(report_graphs[f.doc], doc, f, URIRef(project), base)
         elif f.relation in ENTITY_RELATIONS:
-            node = _add_entity_fact(report_graphs[f.doc], shared, doc, f, named, known, base)
+            graph = report_graphs[f.doc]
+            node = _add_entity_fact(graph, shared, doc, f, named, known, asserted, base)
         if node is not None:
             agents.add(f.extractor)
     for extractor in sorted(agents):
@@ -406,9 +410,15 @@ def _entities_by_mention(entities: list[Entity]) -> dict[tuple[str, str], dict[s
 
 
 def _entity(
-    named: dict[tuple[str, str], dict[str, str]], doc: str, name: str, types: tuple[str, ...]
+    named: dict[tuple[str, str], dict[str, str]],
+    doc: str,
+    name: str,
+    types: tuple[str, ...],
+    anywhere: bool = False,
 ) -> URIRef | None:
-    found = named.get((doc, name)) or named.get(("", name), {})
+    """The entity a fact names: one the report mentions, or (`anywhere`, for a subject, which
+    the fact's evidence then names in this report) one another report does."""
+    found = named.get((doc, name)) or (named.get(("", name), {}) if anywhere else {})
     return next((URIRef(found[t]) for t in types if t in found), None)
 
 
@@ -423,15 +433,18 @@ def _add_entity_fact(
     f: Fact,
     named: dict[tuple[str, str], dict[str, str]],
     known: set[str],
+    asserted: set[tuple[URIRef, URIRef, URIRef]],
     base: str,
 ) -> URIRef | None:
-    """A fact between entities, when both ends are entities of the graph. located_in and
-    undertakes: the plain triple among the shared entities (one however many reports state
-    it) and, in the report's graph, a reified kgo:Fact carrying the provenance (which report,
-    which words, how sure). honour: a kgo:Recognition of a kgo:Honour (a node of
-    its own, named by the title's evidence mention); listing: a kgo:Listing on a kgo:Board."""
+    """A fact between entities, when both ends are entities of the graph (the object one this
+    report names). located_in and undertakes: a reified kgo:Fact carrying the provenance
+    (which report, which words, how sure), and the plain triple in the graph of the first
+    report that states it (`asserted`), so that it is one triple in the union, however many
+    reports state it, and each report graph still validates with what it names. honour: a
+    kgo:Recognition of a kgo:Honour (a node of its own, named by the title's evidence
+    mention); listing: a kgo:Listing on a kgo:Board."""
     subject_types, object_types = ENTITY_RELATIONS[f.relation]
-    subject = _entity(named, f.doc, f.subject, subject_types)
+    subject = _entity(named, f.doc, f.subject, subject_types, anywhere=True)
     if subject is None:
         return None
     node = fact_iri(base, f)
@@ -443,7 +456,9 @@ def _add_entity_fact(
         if obj is None or obj == subject:
             return None
         predicate = KGO.locatedIn if f.relation == "located_in" else KGO.undertakes
-        shared.add((subject, predicate, obj))  # one triple, however many reports state it
+        if (subject, predicate, obj) not in asserted:
+            asserted.add((subject, predicate, obj))
+            g.add((subject, predicate, obj))
         g.add((node, RDF.type, KGO.Fact))
         g.add((node, RDF.subject, subject))
         g.add((node, RDF.predicate, predicate))
