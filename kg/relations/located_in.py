@@ -4,14 +4,15 @@ and a city's or district's zones and projects → the issuing region (the report
 Three rules, as tests/gold/README.md states them for `located_in`:
 (a) a Place mention that resolves in the shipped GB/T 2260 gazetteer (kg/data/admin; towns
     and streets from the NBS tables) to a division, and the nearest ancestor division that the
-    report names or that issued the report: 孟河镇 → 新北区, not → 常州市; a division named
-    only by a short form (常州) is written as the report writes it;
+    report names or that issued the report: 孟河镇 → 新北区, not → 常州市; a division is
+    written by its official name where the report has it anywhere (常州市), else as written
+    (常州); a village or community after its town's name (罗溪镇窑丼村) is in that town;
 (b) a Zone, Project, Organization or Enterprise whose place the clause states: the Place right
     before it (新北区孟河镇的…), 在 + Place + a building verb before it (在西藏建设…), or the
     entity, 落户/位于 and the Place. A place inside the entity's own name is not a statement;
-(c) in a city, district or county report, every Zone and Project that (b) places nowhere is in
-    the issuing region — unless its name holds a division outside that region (苏州工业园区 in a
-    常州 report).
+(c) in a city, district or county report, every Zone and Project that (b) places nowhere, and
+    every Place that is a site (太湖东路, 红梅公园), is in the issuing region — unless its name
+    holds a division outside that region (苏州工业园区 in a 常州 report).
 Cue words are data: kg/data/rules/located_in.json.
 """
 
