@@ -568,22 +568,38 @@ DEFAULT_DOC_DIRS = ("seeds", "../shared/corpus/provinces-2026")
 )
 @docs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object.")
+@click.option(
+    "--relations",
+    is_flag=True,
+    help="The files are relation gold: score the facts of `kg extract --relations` per relation.",
+)
 @names_option
 def eval_(
     gold_files: tuple[Path, ...],
     doc_paths: tuple[Path, ...],
     as_json: bool,
+    relations: bool,
     names_file: Path | None,
 ) -> None:
     """Score extraction against gold JSONL files: per type P/R/F1, exact and relaxed.
 
-    The last line is `micro-F1 exact X relaxed Y`.
+    The last line is `micro-F1 exact X relaxed Y`. With --relations: per relation gold count,
+    predicted count, P/R/F1 on the key tests/gold/README.md gives each relation, and the last
+    line is `micro-F1 X`.
     """
-    from kg.evaluate import evaluate, find_documents, format_table, read_gold
+    from kg.evaluate import (
+        evaluate,
+        evaluate_relations,
+        find_documents,
+        format_relation_table,
+        format_table,
+        read_gold,
+        read_relation_gold,
+    )
     from kg.pipeline import process_all
 
     try:
-        gold = read_gold(gold_files)
+        gold = read_relation_gold(gold_files) if relations else read_gold(gold_files)
     except ValueError as exc:
         _err(f"kg eval: {exc}")
         sys.exit(EXIT_ERROR)
@@ -596,8 +612,14 @@ def eval_(
     results, errors = process_all([docs[name] for name in sorted(docs)], names=_names(names_file))
     for e in errors:
         _err(f"warning: {e['file']}: {e['error']}")
+    if relations:
+        facts = {r.doc.name: [f.to_json() for f in r.facts] for r in results}
+        rel_scores = evaluate_relations(facts, gold)  # type: ignore[arg-type]
+        text = json.dumps(rel_scores, ensure_ascii=False) if as_json else None
+        click.echo(text or format_relation_table(rel_scores))
+        return
     predictions = {r.doc.name: {(m.type, m.name) for m in r.mentions} for r in results}
-    scores = evaluate(predictions, gold)
+    scores = evaluate(predictions, gold)  # type: ignore[arg-type]
     click.echo(json.dumps(scores, ensure_ascii=False) if as_json else format_table(scores))
 
 

@@ -3,7 +3,8 @@
 Names compare after NFKC with quotation marks and surrounding brackets removed. Gold entries
 marked `optional` are neither required (not missed when absent) nor wrong (a prediction that
 matches only an optional entry is not counted). Relaxed match: same type and one name contains
-the other.
+the other. Relation facts (`kg eval --relations`) are scored on the key the gold README gives
+each relation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from kg.model import ENTITY_TYPES
@@ -163,3 +165,144 @@ def find_documents(names: Iterable[str], search: Iterable[Path]) -> dict[str, Pa
             if p.name in wanted and p.name not in found:
                 found[p.name] = p
     return found
+
+
+# Relation gold (tests/gold/README.md, "Gold relation data"): the fields each relation is
+# scored on. `defines` compares its subject here and its object by overlap (_defines_match).
+RELATION_KEYS: dict[str, tuple[str, ...]] = {
+    "located_in": ("subject", "object"),
+    "undertakes": ("subject", "object"),
+    "milestone": ("subject", "object", "year", "status"),
+    "honour": ("subject", "object", "year"),
+    "listing": ("subject", "object", "year"),
+    "defines": ("subject",),
+    "has_component": ("subject", "object"),
+    "plan_period": ("subject", "object"),
+    "covers": ("subject", "object"),
+    "same_as": ("subject", "object"),
+    "observation": ("indicator", "region", "year", "value", "unit", "kind"),
+}
+_NAME_FIELDS = {"subject", "object", "indicator", "region", "unit"}
+_HONOUR_TAIL = re.compile(r"(?:荣誉)?称号$")
+
+RelationKey = tuple[object, ...]
+
+
+def relation_key(fact: dict[str, object]) -> RelationKey:
+    """What two facts must share to count as one: the relation and its scored fields, names
+    in compare_form (honour titles without a trailing 称号), values rounded, `same_as` pairs
+    unordered. Raises KeyError when a scored field is missing."""
+    rel = str(fact["relation"])
+    fields = RELATION_KEYS.get(rel, ("subject", "object"))
+    values: list[object] = []
+    for f in fields:
+        v = fact[f]
+        if f in _NAME_FIELDS and v is not None:
+            v = compare_form(str(v))
+            if rel == "honour" and f == "object":
+                v = _HONOUR_TAIL.sub("", str(v))
+        elif f == "value" and v is not None:
+            v = round(float(v), 6)  # type: ignore[arg-type]
+        elif f == "year" and v is not None:
+            v = int(v)  # type: ignore[call-overload]
+        values.append(v)
+    if rel == "same_as":
+        values = sorted(values, key=str)
+    if rel == "defines":
+        values.append(compare_form(str(fact["object"])))
+    return (rel, *values)
+
+
+def _defines_match(pred: RelationKey, gold: RelationKey) -> bool:
+    """Same programme, and the predicted definition covers at least half the gold's text."""
+    if pred[:-1] != gold[:-1]:
+        return False
+    p, g = str(pred[-1]), str(gold[-1])
+    if not g:
+        return not p
+    common = sum(b.size for b in SequenceMatcher(None, p, g, autojunk=False).get_matching_blocks())
+    return common * 2 >= len(g)
+
+
+def _relation_match(pred: RelationKey, gold: RelationKey) -> bool:
+    return _defines_match(pred, gold) if pred[0] == "defines" else pred == gold
+
+
+@dataclass
+class RelationGold:
+    required: set[RelationKey] = field(default_factory=set)
+    optional: set[RelationKey] = field(default_factory=set)
+
+
+def read_relation_gold(paths: Iterable[Path]) -> dict[str, RelationGold]:
+    """Relation gold facts per document name, as distinct keys."""
+    gold: dict[str, RelationGold] = defaultdict(RelationGold)
+    for p in paths:
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                key = relation_key(obj)
+                doc = obj["doc"]
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise ValueError(f"{p}:{n}: not a relation gold entry: {exc!r}") from exc
+            (gold[doc].optional if obj.get("optional") else gold[doc].required).add(key)
+    for g in gold.values():
+        g.optional -= g.required
+    return dict(gold)
+
+
+def score_relations(pred: set[RelationKey], gold: RelationGold) -> dict[str, Counts]:
+    """Counts per relation for one document (same rule for optional gold as for entities)."""
+    out: dict[str, Counts] = defaultdict(Counts)
+    for g in gold.required:
+        out[str(g[0])].gold += 1
+        if any(_relation_match(p, g) for p in pred):
+            out[str(g[0])].tp_r += 1
+    for p in pred:
+        c = out[str(p[0])]
+        if any(_relation_match(p, g) for g in gold.required):
+            c.predicted += 1
+            c.tp_p += 1
+        elif not any(_relation_match(p, g) for g in gold.optional):
+            c.predicted += 1
+    return out
+
+
+def evaluate_relations(
+    predictions: dict[str, list[dict[str, object]]], gold: dict[str, RelationGold]
+) -> dict:
+    """Per-relation and micro P/R/F1 over the gold's documents; predictions are fact dicts
+    (`Fact.to_json()`), keyed like the gold."""
+    totals: dict[str, Counts] = defaultdict(Counts)
+    for doc, g in gold.items():
+        pred = {relation_key(f) for f in predictions.get(doc, [])}
+        for rel, c in score_relations(pred, g).items():
+            totals[rel].add(c)
+    order = [r for r in RELATION_KEYS if r in totals] + sorted(set(totals) - set(RELATION_KEYS))
+    result: dict = {"documents": sorted(gold), "relations": {}}
+    micro = Counts()
+    for rel in order:
+        c = totals[rel]
+        micro.add(c)
+        result["relations"][rel] = {"gold": c.gold, "predicted": c.predicted, **c.scores()}
+    result["micro"] = {"gold": micro.gold, "predicted": micro.predicted, **micro.scores()}
+    return result
+
+
+def format_relation_table(result: dict) -> str:
+    """Aligned per-relation table; the last line is `micro-F1 X`."""
+    head = f"{'relation':15s}{'gold':>6s}{'pred':>6s}{'P':>7s}{'R':>7s}{'F1':>7s}"
+    lines = [head, "-" * len(head)]
+
+    def row(name: str, r: dict) -> str:
+        return (
+            f"{name:15s}{r['gold']:6d}{r['predicted']:6d}{r['precision']:7.3f}"
+            f"{r['recall']:7.3f}{r['f1']:7.3f}"
+        )
+
+    lines += [row(rel, r) for rel, r in result["relations"].items()]
+    lines += ["-" * len(head), row("micro", result["micro"])]
+    lines.append(f"micro-F1 {result['micro']['f1']:.3f}")
+    return "\n".join(lines)

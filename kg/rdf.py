@@ -24,7 +24,13 @@ from kg.metadata import PLAN_REPORT
 from kg.model import Entity, Mention, NormalizedDocument
 from kg.relations import Fact
 from kg.relations.programmes import plan_period_years
-from kg.resolve import DEFAULT_BASE_IRI, canonical_name, entity_iri, iri_segment
+from kg.resolve import (
+    DEFAULT_BASE_IRI,
+    REGION_SCOPED,
+    canonical_name,
+    entity_iri,
+    iri_segment,
+)
 from kg.vocab import KGO
 
 OA = Namespace("http://www.w3.org/ns/oa#")
@@ -125,7 +131,8 @@ def build_dataset(
 
     `retired` holds (old IRI, surviving IRI, reason) for IRIs a merge retired: they stay in
     the graph, owl:sameAs the survivor, so links made to them keep working. `facts` (from
-    kg.relations) become observations and milestones in their report's graph.
+    kg.relations) become observations, milestones, located-in and undertakes facts,
+    recognitions and listings in their report's graph.
     """
     ds = Dataset()
     for prefix, ns in PREFIXES.items():
@@ -170,12 +177,16 @@ def build_dataset(
         if ent.type == "Project":
             for m in ent.mentions:
                 projects.setdefault(m.doc, []).append((m, ent.iri))
-    named = names_in_reports(entities)
+    programme_names = names_in_reports(entities)
     programmes = {
         d: [(m, iri) for m, iri in ms if m.type == "Programme"]
         for d, ms in _mentions_by_doc(entities).items()
     }
-    for f in facts:
+    named = _entities_by_mention(entities)
+    asserted: set[tuple[URIRef, URIRef, URIRef]] = set()
+    # in report order, so the report that first states a located_in or undertakes triple
+    # holds it, whatever order the workers gave the facts in
+    for f in sorted(facts, key=lambda f: (f.doc, f.start, f.end, f.relation, f.subject, f.object)):
         doc = docs_by_name[f.doc]
         node: URIRef | None = None
         if f.relation == "observation":
@@ -194,8 +205,17 @@ def build_dataset(
                 node = _add_milestone(report_graphs[f.doc], doc, f, URIRef(project), base)
         elif f.relation in PROGRAMME_RELATIONS:
             node = _add_programme_fact(
-                report_graphs[f.doc], shared, doc, f, named, programmes.get(f.doc, []), base
+                report_graphs[f.doc],
+                shared,
+                doc,
+                f,
+                programme_names,
+                programmes.get(f.doc, []),
+                base,
             )
+        elif f.relation in ENTITY_RELATIONS:
+            graph = report_graphs[f.doc]
+            node = _add_entity_fact(graph, shared, doc, f, named, known, asserted, base)
         if node is not None:
             agents.add(f.extractor)
     for extractor in sorted(agents):
@@ -475,3 +495,110 @@ def _add_report(g: Graph, shared: Graph, doc: NormalizedDocument, base: str) -> 
                 shared.add((place, KGO.validFrom, Literal(str(d.valid_from), datatype=XSD.gYear)))
             if d is not None and d.valid_to:
                 shared.add((place, KGO.validTo, Literal(str(d.valid_to), datatype=XSD.gYear)))
+
+
+# Relations between entities (kg.relations: located_in, undertakes, honours, listings): which
+# entity types each end may name, in order of preference when a name has several.
+ENTITY_RELATIONS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "located_in": (
+        ("Zone", "Project", "Organization", "Enterprise", "Place", "Programme", "Event"),
+        ("Place",),
+    ),
+    "undertakes": (("Enterprise",), ("Project",)),
+    "honour": (("Enterprise", "Zone", "Place", "Organization", "Project"), ()),
+    "listing": (("Enterprise",), ()),
+}
+
+
+def _entities_by_mention(entities: list[Entity]) -> dict[tuple[str, str], dict[str, str]]:
+    """(report, name as written) → {entity type: IRI}: the facts name entities as their
+    mentions write them, and merges may have given the entity another label. Under the
+    report "" every name of a type whose IRI is not region-scoped, from any report: an
+    enterprise another report names (比亚迪) is the same one when this report only writes it
+    inside a project's name (深汕比亚迪二期)."""
+    out: dict[tuple[str, str], dict[str, str]] = {}
+    for ent in entities:
+        for m in ent.mentions:
+            out.setdefault((m.doc, m.name), {}).setdefault(ent.type, ent.iri)
+            if ent.type not in REGION_SCOPED:
+                out.setdefault(("", m.name), {}).setdefault(ent.type, ent.iri)
+    return out
+
+
+def _entity(
+    named: dict[tuple[str, str], dict[str, str]],
+    doc: str,
+    name: str,
+    types: tuple[str, ...],
+    anywhere: bool = False,
+) -> URIRef | None:
+    """The entity a fact names: one the report mentions, or (`anywhere`, for a subject, which
+    the fact's evidence then names in this report) one another report does."""
+    found = named.get((doc, name)) or (named.get(("", name), {}) if anywhere else {})
+    return next((URIRef(found[t]) for t in types if t in found), None)
+
+
+def board_iri(base: str, board: str) -> URIRef:
+    return URIRef(f"{base.rstrip('/')}/id/board/{iri_segment(board)}")
+
+
+def _add_entity_fact(
+    g: Graph,
+    shared: Graph,
+    doc: NormalizedDocument,
+    f: Fact,
+    named: dict[tuple[str, str], dict[str, str]],
+    known: set[str],
+    asserted: set[tuple[URIRef, URIRef, URIRef]],
+    base: str,
+) -> URIRef | None:
+    """A fact between entities, when both ends are entities of the graph (the object one this
+    report names). located_in and undertakes: a reified kgo:Fact carrying the provenance
+    (which report, which words, how sure), and the plain triple in the graph of the first
+    report that states it (`asserted`), so that it is one triple in the union, however many
+    reports state it, and each report graph still validates with what it names. honour: a
+    kgo:Recognition of a kgo:Honour (a node of its own, named by the title's evidence
+    mention); listing: a kgo:Listing on a kgo:Board."""
+    subject_types, object_types = ENTITY_RELATIONS[f.relation]
+    subject = _entity(named, f.doc, f.subject, subject_types, anywhere=True)
+    if subject is None:
+        return None
+    node = fact_iri(base, f)
+    if f.relation in ("located_in", "undertakes"):
+        obj = _entity(named, f.doc, f.object, object_types)
+        region = doc.metadata.region and region_iri(base, doc.metadata.region)
+        if obj is None and f.object == doc.metadata.region and region and str(region) in known:
+            obj = region
+        if obj is None or obj == subject:
+            return None
+        predicate = KGO.locatedIn if f.relation == "located_in" else KGO.undertakes
+        if (subject, predicate, obj) not in asserted:
+            asserted.add((subject, predicate, obj))
+            g.add((subject, predicate, obj))
+        g.add((node, RDF.type, KGO.Fact))
+        g.add((node, RDF.subject, subject))
+        g.add((node, RDF.predicate, predicate))
+        g.add((node, RDF.object, obj))
+    elif f.year is None:
+        return None
+    elif f.relation == "honour":
+        honour = URIRef(entity_iri(base, "Honour", f.object))
+        shared.add((honour, RDF.type, KGO.Honour))
+        shared.add((honour, RDFS.label, Literal(canonical_name(f.object), lang="zh")))
+        g.add((node, RDF.type, KGO.Recognition))
+        g.add((node, KGO.recipient, subject))
+        g.add((node, KGO.honour, honour))
+        g.add((node, KGO.year, Literal(str(f.year), datatype=XSD.gYear)))
+        title = URIRef(f"{fact_mention_iri(base, f)}/title")
+        _add_span(g, doc, title, honour, f.object, (f.start, f.end), f, base)
+        g.add((node, KGO.evidence, title))
+    else:
+        board = board_iri(base, f.object)
+        shared.add((board, RDF.type, KGO.Board))
+        shared.add((board, RDFS.label, Literal(f.object, lang="zh")))
+        g.add((node, RDF.type, KGO.Listing))
+        g.add((node, KGO.listedEnterprise, subject))
+        g.add((node, KGO.board, board))
+        g.add((node, KGO.year, Literal(str(f.year), datatype=XSD.gYear)))
+    _add_provenance(g, doc, node, f, subject, base)
+    return node

@@ -384,3 +384,66 @@ def test_seed_build_states_observations_and_milestones_with_their_wording(built_
         evidence = g.value(node, KGO.evidence)
         assert (evidence, RDF.type, KGO.Mention) in g
         assert g.value(evidence, KGO.sentence) is not None
+
+
+def test_entity_relations_are_shacl_valid_facts_recognitions_and_listings():
+    from dataclasses import replace
+
+    from kg.export import union_graph
+    from kg.model import DocMetadata, Mention, RawDocument
+    from kg.normalize import normalize_document
+    from kg.rdf import board_iri, fact_iri
+    from kg.relations import extract_relations
+
+    text = (
+        "一、2022年工作回顾\n新北区孟河镇加快发展，比亚迪二期成功签约，"
+        "星宇车灯获评国家级制造业单项冠军示范企业，聚和材料在科创板挂牌上市。\n"
+    )
+    doc = normalize_document(RawDocument("t.txt", "t.txt", text, "utf-8", "0" * 64))
+    md = DocMetadata(
+        region="新北区",
+        region_code="320411",
+        region_level="district",
+        year_reviewed=2022,
+        year_planned=2023,
+    )
+    doc = replace(doc, metadata=md)
+    mentions = []
+    for etype, name in (
+        ("Place", "新北区"),
+        ("Place", "孟河镇"),
+        ("Enterprise", "比亚迪"),
+        ("Project", "比亚迪二期"),
+        ("Enterprise", "星宇车灯"),
+        ("Enterprise", "聚和材料"),
+    ):
+        at = doc.text.index(name)
+        a, b = doc.raw_span(at, at + len(name))
+        mentions.append(Mention(doc.name, etype, name, a, b, at, at + len(name), a, b, "test"))
+    facts = extract_relations(doc, mentions)
+    ents = resolve_entities(mentions, {doc.name: "320411"})
+    g = union_graph(build_dataset([doc], ents, facts=facts))
+    assert not validate_graph(g).violations
+
+    iri = {e.name: URIRef(e.iri) for e in ents}
+    assert (iri["孟河镇"], KGO.locatedIn, iri["新北区"]) in g
+    assert (iri["比亚迪二期"], KGO.locatedIn, iri["新北区"]) in g  # the district's default
+    assert (iri["比亚迪"], KGO.undertakes, iri["比亚迪二期"]) in g
+    # each located_in / undertakes triple is reified with the report's evidence
+    town = next(f for f in facts if f.relation == "located_in" and f.subject == "孟河镇")
+    node = fact_iri(DEFAULT_BASE_IRI, town)
+    assert (node, RDF.type, KGO.Fact) in g and g.value(node, RDF.predicate) == KGO.locatedIn
+    assert g.value(g.value(node, KGO.evidence), KGO.mentionOf) == iri["孟河镇"]
+
+    (rec,) = g.subjects(RDF.type, KGO.Recognition)
+    assert g.value(rec, KGO.recipient) == iri["星宇车灯"]
+    assert g.value(rec, KGO.year) == Literal("2022", datatype=XSD.gYear)
+    honour = g.value(rec, KGO.honour)
+    assert g.value(honour, RDFS.label) == Literal("国家级制造业单项冠军示范企业", lang="zh")
+    assert (honour, RDF.type, KGO.Honour) in g
+    (listing,) = g.subjects(RDF.type, KGO.Listing)
+    assert g.value(listing, KGO.listedEnterprise) == iri["聚和材料"]
+    assert g.value(listing, KGO.board) == board_iri(DEFAULT_BASE_IRI, "科创板")
+    assert g.value(board_iri(DEFAULT_BASE_IRI, "科创板"), RDFS.label) == Literal(
+        "科创板", lang="zh"
+    )

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from kg import __version__
-from kg.model import NormalizedDocument
+from kg.model import Mention, NormalizedDocument
 from kg.normalize.structure import flatten
 
 EXTRACTOR_VERSION = f"kg-relations/{__version__}"
@@ -108,3 +108,75 @@ def quote_span(doc: NormalizedDocument, start: int, end: int) -> tuple[int, int,
     while b > a and doc.raw[b - 1].isspace():
         b -= 1
     return a, b, doc.raw[a:b]
+
+
+def sentence_at(sents: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    """The sentence span (from `sentence_spans`) holding a normalised offset."""
+    i = bisect_right([a for a, _ in sents], pos) - 1
+    return sents[max(i, 0)] if sents else (pos, pos)
+
+
+def span_fact(
+    doc: NormalizedDocument,
+    sents: list[tuple[int, int]],
+    relation: str,
+    subject: str,
+    obj: str,
+    span: tuple[int, int],
+    extractor: str,
+    confidence: float,
+    year: int | None = None,
+) -> Fact:
+    """A fact resting on the normalised span `span` (the words that state it), with the raw
+    offsets of those words, its wording and the sentence it stands in quoted."""
+    s_start, s_end = sentence_at(sents, span[0])
+    q_start, q_end, _ = quote_span(doc, s_start, max(s_end, span[1]))
+    start, end = doc.raw_span(*span)
+    return Fact(
+        doc=doc.name,
+        relation=relation,
+        subject=subject,
+        object=obj,
+        start=start,
+        end=end,
+        sentence_start=min(q_start, start),
+        sentence_end=max(q_end, end),
+        quote=doc.raw[min(q_start, start) : max(q_end, end)],
+        extractor=extractor,
+        confidence=confidence,
+        year=year,
+        wording=doc.raw[start:end],
+    )
+
+
+def fact_year(doc: NormalizedDocument, part: str, clause: str) -> int | None:
+    """The year a reported achievement belongs to: a year the clause names (2022年), else the
+    reviewed year in the review part; None in any other part (plans are not achievements)."""
+    if part != "review":
+        return None
+    m = re.search(r"(20\d{2})\s*年", clause)
+    return int(m.group(1)) if m else doc.metadata.year_reviewed
+
+
+def with_known_names(
+    doc: NormalizedDocument, mentions: list[Mention], types: set[str]
+) -> list[Mention]:
+    """The mentions of `types`, plus every other place where the report writes a name it
+    elsewhere gives one of those types (the entity stage may miss an occurrence: 聚和材料 named
+    in one sentence and not the next). Added ones keep the type of the name's first mention."""
+    own = [m for m in mentions if m.type in types]
+    first: dict[str, Mention] = {}
+    for m in own:
+        first.setdefault(m.name, m)
+    covered = [(m.norm_start, m.norm_end) for m in mentions]
+    extra: list[Mention] = []
+    for name, m in first.items():
+        if len(name) < 2:
+            continue
+        for hit in re.finditer(re.escape(name), doc.text):
+            a, b = hit.span()
+            if any(s <= a and b <= e for s, e in covered):
+                continue
+            start, end = doc.raw_span(a, b)
+            extra.append(replace(m, start=start, end=end, norm_start=a, norm_end=b))
+    return sorted(own + extra, key=lambda m: (m.norm_start, -m.norm_end))

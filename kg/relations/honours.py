@@ -1,0 +1,176 @@
+"""Honours: 星宇车灯获评国家级制造业单项冠军示范企业 → (星宇车灯, honour, 国家级…示范企业, year).
+
+A named recipient (an Enterprise, Zone, Place, Organization or Project mention, or each item of
+a list of them: 薛家镇、三井街道成功创成…) stands right before a cue verb (获评, 入选, 认定为,
+创成, 荣获, 被评为, 获批), and a named title follows it to the end of the clause; titles joined
+by 、 are one fact each. The title is kept as written, less quotation marks, a trailing 称号 and
+a count (…示范区3家). Only what the review part reports as done is an honour, in the reviewed
+year (or the year the clause names): a clause that pursues one (力争, 争创, 申报) gives none,
+and collective recipients (12家企业) are not named, so they give none either. Cue words and
+title markers are data: kg/data/rules/honours.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.evaluate import QUOTES
+from kg.gazetteer import DATA_DIR
+from kg.model import Mention, NormalizedDocument
+from kg.relations.common import (
+    EXTRACTOR_VERSION,
+    Fact,
+    fact_year,
+    part_at,
+    report_parts,
+    sentence_spans,
+    span_fact,
+    with_known_names,
+)
+
+EXTRACTOR = f"{EXTRACTOR_VERSION}#honours"
+_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
+_LIST_GLUE = re.compile(r"[、和及与\s]*")
+_NAME = r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}"
+_NAMES = rf"((?:{_NAME}、)*{_NAME}?)"
+_ITEM = re.compile(r"[^、]+")
+_AND = re.compile(r"[^和及与]+")
+_SPLIT = re.compile(r"、(?=[^”」]*(?:“|「|$))")  # 、 outside quotation marks
+
+
+@dataclass(frozen=True)
+class HonourRules:
+    cue_re: re.Pattern[str]
+    glue_re: re.Pattern[str]
+    intent_re: re.Pattern[str]
+    marker_re: re.Pattern[str]
+    tail_re: re.Pattern[str]
+    head_re: re.Pattern[str]
+    weak: frozenset[str]
+    title_heads: tuple[str, ...]
+    unnamed_re: re.Pattern[str]
+    head_names_re: re.Pattern[str]
+    recipient_types: frozenset[str]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def rules() -> HonourRules:
+    """The cue verbs and title markers, read once from kg/data/rules/honours.json."""
+    cfg = json.loads((DATA_DIR / "rules/honours.json").read_text(encoding="utf-8"))
+    return HonourRules(
+        cue_re=re.compile(_alt(cfg["cues"] + cfg["weak_cues"])),
+        glue_re=re.compile(cfg["glue"]),
+        intent_re=re.compile(_alt(cfg["intent"])),
+        marker_re=re.compile(_alt(cfg["title_markers"])),
+        tail_re=re.compile(cfg["tail"]),
+        head_re=re.compile(cfg["head"]),
+        weak=frozenset(cfg["weak_cues"]),
+        title_heads=tuple(cfg["title_heads"]),
+        unnamed_re=re.compile(cfg["unnamed"]),
+        head_names_re=re.compile(_NAMES + cfg["glue"]),
+        recipient_types=frozenset(cfg["recipient_types"]),
+    )
+
+
+def recipients_before(
+    text: str, pos: int, inside: list[Mention], glue: re.Pattern[str]
+) -> list[Mention]:
+    """The mention ending right before `pos` (past `glue` words) and the earlier items of its
+    list (joined by 、/和/及); names nested in a found one are skipped."""
+    found: list[Mention] = []
+    for m in sorted(inside, key=lambda m: (-m.norm_end, m.norm_start)):
+        if m.norm_end > pos or (found and m.norm_start >= found[-1].norm_start):
+            continue
+        if not (_LIST_GLUE if found else glue).fullmatch(text[m.norm_end : pos]):
+            break
+        found.append(m)
+        pos = m.norm_start
+    return found[::-1]
+
+
+def _clause_head(doc: NormalizedDocument, start: int, at: int, r: HonourRules) -> list[Mention]:
+    """Recipients the entity stage missed: the clause before the cue, when it is nothing but
+    a list of short names (旭荣针织、亚东科技获评…), none of them collective (12家企业, 我区)."""
+    head = r.head_names_re.fullmatch(doc.text, start, at)
+    if head is None:
+        return []
+    spans: list[tuple[int, int]] = []
+    for item in _ITEM.finditer(doc.text, start, head.end(1)):
+        # 聚盟物流园和达实久信 is two names, 聚和材料 one: split at 和 only into 2+ characters
+        parts = [p.span() for p in _AND.finditer(doc.text, *item.span())]
+        spans += parts if all(b - a >= 2 for a, b in parts) else [item.span()]
+    if any(r.unnamed_re.search(doc.text[a:b]) for a, b in spans):
+        return []
+    out = []
+    for s, e in spans:
+        a, b = doc.raw_span(s, e)
+        out.append(Mention(doc.name, "", doc.text[s:e], a, b, s, e, a, b, EXTRACTOR))
+    return out
+
+
+def clean_title(title: str, r: HonourRules) -> str:
+    """A title as the gold writes it: no rank before it (全市首家; 首批 before a quoted title,
+    not in 首批国家级零碳园区, where it is part of the list's name), no quotation marks, no
+    trailing 称号 or count."""
+    title = r.head_re.sub("", title.strip())
+    title = "".join(c for c in title if c not in QUOTES).strip()
+    return r.tail_re.sub("", title).strip()
+
+
+def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fact]:
+    """The honours the report says named recipients received, in text order."""
+    r = rules()
+    text = doc.text
+    parts = report_parts(doc)
+    sents = sentence_spans(text)
+    cands = with_known_names(doc, mentions, set(r.recipient_types))
+    out: list[Fact] = []
+    for c in _CLAUSE.finditer(text):
+        clause = c.group(0)
+        cue = r.cue_re.search(clause)
+        if cue is None or r.intent_re.search(clause[: cue.start()]):
+            continue
+        year = fact_year(doc, part_at(parts, c.start()), clause)
+        if year is None:
+            continue
+        at = c.start() + cue.start()
+        inside = [m for m in cands if c.start() <= m.norm_start and m.norm_end <= at]
+        who = recipients_before(text, at, inside, r.glue_re) or _clause_head(doc, c.start(), at, r)
+        if not who:
+            continue
+        titles = []
+        for written in _SPLIT.split(clause[cue.end() :]):
+            title = clean_title(written, r)
+            if len(title) < 4 or not r.marker_re.search(written):
+                continue
+            if cue.group(0) in r.weak and not title.endswith(r.title_heads):
+                continue
+            titles.append(title)
+        if cue.group(0) == "分获" and len(who) > 1:
+            continue  # 中天钢铁、武进不锈钢分获A和B: who got which is not this rule's to say
+        if "分别" in clause[: cue.start()] and len(who) == len(titles) > 1:
+            pairs = list(zip(who, titles, strict=True))  # 长治、临汾分别入选A、B
+        else:
+            pairs = [(m, t) for t in titles for m in who]
+        for m, title in pairs:
+            out.append(
+                span_fact(
+                    doc,
+                    sents,
+                    "honour",
+                    m.name,
+                    title,
+                    (m.norm_start, c.end()),
+                    EXTRACTOR,
+                    0.8,
+                    year,
+                )
+            )
+    return out

@@ -1,0 +1,206 @@
+"""Relations between entities (kg/relations: located_in, undertakes, honours, listings)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.gazetteer import admin_gazetteer
+from kg.model import DocMetadata, Mention, NormalizedDocument, RawDocument
+from kg.normalize import normalize_document
+from kg.relations import (
+    extract_honours,
+    extract_listings,
+    extract_located_in,
+    extract_relations,
+    extract_undertakes,
+)
+from kg.relations.located_in import resolve_place
+from tests.conftest import SEED_FILES
+
+REVIEW = "一、2022年工作回顾\n"
+PLAN = "二、2023年重点工作\n"
+
+
+def doc_of(text: str, region: str = "新北区", code: str = "320411", level: str = "district"):
+    """A normalised report of `text`, issued by `region`, reviewing 2022 and planning 2023."""
+    doc = normalize_document(RawDocument("t.txt", "t.txt", text, "utf-8", "0"))
+    md = DocMetadata(
+        region=region, region_code=code, region_level=level, year_reviewed=2022, year_planned=2023
+    )
+    return replace(doc, metadata=md)
+
+
+def mentions(doc: NormalizedDocument, *typed: tuple[str, str]) -> list[Mention]:
+    """One mention per occurrence of each (type, name) in the text, as the entity stage gives."""
+    out = []
+    for etype, name in typed:
+        at = doc.text.find(name)
+        while at >= 0:
+            a, b = doc.raw_span(at, at + len(name))
+            out.append(Mention(doc.name, etype, name, a, b, at, at + len(name), a, b, "test"))
+            at = doc.text.find(name, at + len(name))
+    return out
+
+
+def pairs(facts) -> set[tuple[object, ...]]:
+    return {(f.subject, f.object) for f in facts}
+
+
+def test_towns_go_under_the_nearest_named_division_or_the_issuing_region():
+    doc = doc_of(
+        REVIEW + "孟河镇、罗溪镇加快发展，常州市新北区春江街道完成改造。江苏省支持常州市发展。\n"
+    )
+    ms = mentions(
+        doc,
+        ("Place", "孟河镇"),
+        ("Place", "罗溪镇"),
+        ("Place", "春江街道"),
+        ("Place", "常州市"),
+        ("Place", "江苏省"),
+    )
+    got = pairs(extract_located_in(doc, ms))
+    # 新北区 issued the report: its towns are in it, not in 常州市 though 常州市 is named
+    assert {("孟河镇", "新北区"), ("罗溪镇", "新北区"), ("春江街道", "新北区")} <= got
+    assert ("常州市", "江苏省") in got
+    assert not {p for p in got if p[0].endswith("镇") and p[1] != "新北区"}
+
+
+def test_a_short_name_resolves_only_inside_the_issuing_region():
+    gaz = admin_gazetteer()
+    xinbei = gaz.by_code["320411"]
+    assert resolve_place("孟河", xinbei, 2022).name == "孟河镇"
+    # 罗溪 is a town in several provinces: only one lies in 新北区
+    assert resolve_place("罗溪镇", xinbei, 2022).parent_code == "320411"
+    assert resolve_place("朝阳", xinbei, 2022) is None
+
+
+def test_a_village_written_after_its_town_is_in_that_town():
+    doc = doc_of(REVIEW + "罗溪镇窑丼村获评美丽乡村。\n")
+    ms = mentions(doc, ("Place", "罗溪镇窑丼村"), ("Place", "罗溪镇"))
+    assert ("罗溪镇窑丼村", "罗溪镇") in pairs(extract_located_in(doc, ms))
+
+
+def test_a_stated_locator_places_the_entity_and_the_rest_defaults_to_the_region():
+    doc = doc_of(
+        REVIEW + "孟河镇的汽摩配产业园加快建设，中德创新园落户西夏墅镇，领航大厦顺利封顶。"
+        "苏州工业园区经验得到推广。\n"
+    )
+    ms = mentions(
+        doc,
+        ("Place", "孟河镇"),
+        ("Zone", "汽摩配产业园"),
+        ("Zone", "中德创新园"),
+        ("Place", "西夏墅镇"),
+        ("Project", "领航大厦"),
+        ("Zone", "苏州工业园区"),
+    )
+    got = pairs(extract_located_in(doc, ms))
+    assert ("汽摩配产业园", "孟河镇") in got and ("中德创新园", "西夏墅镇") in got
+    # stated once: no default for them; 领航大厦 is nowhere else, so in the issuing region
+    assert ("汽摩配产业园", "新北区") not in got and ("领航大厦", "新北区") in got
+    # a zone named after a division outside the region is not the region's
+    assert not {p for p in got if p[0] == "苏州工业园区"}
+
+
+def test_a_province_report_gives_no_default_place():
+    doc = doc_of(REVIEW + "领航大厦顺利封顶。\n", "江苏省", "320000", "province")
+    assert not extract_located_in(doc, mentions(doc, ("Project", "领航大厦")))
+
+
+def test_undertakes_from_the_name_and_from_the_sentence():
+    doc = doc_of(
+        REVIEW + "比亚迪二期成功签约，智芯储能电池项目开工，青果巷三期建成开放。"
+        "天合光能投资建设的光伏产业园开工。\n"
+    )
+    ms = mentions(
+        doc,
+        ("Enterprise", "比亚迪"),
+        ("Project", "比亚迪二期"),
+        ("Project", "智芯储能电池项目"),
+        ("Project", "青果巷三期"),
+        ("Enterprise", "青果巷"),
+        ("Enterprise", "天合光能"),
+        ("Project", "光伏产业园"),
+    )
+    got = pairs(extract_undertakes(doc, ms))
+    assert ("比亚迪", "比亚迪二期") in got
+    assert ("智芯", "智芯储能电池项目") in got  # the brand before 储能, named nowhere else
+    assert ("天合光能", "光伏产业园") in got  # the sentence says it builds it
+    assert not {p for p in got if p[1] == "青果巷三期"}  # a site's phase, not a firm's
+
+
+def test_honours_name_their_recipient_title_and_year():
+    doc = doc_of(
+        REVIEW + "天合光能、星宇车灯获评国家级制造业单项冠军示范企业，"
+        "伊顿电力等3家企业获评国家专精特新“小巨人”，12家企业入选省级绿色工厂，"
+        "西夏墅镇创成全市首批近零碳园区称号。\n" + PLAN + "力争孟河镇创成国家级生态镇。\n"
+    )
+    ms = mentions(
+        doc,
+        ("Enterprise", "天合光能"),
+        ("Enterprise", "星宇车灯"),
+        ("Enterprise", "伊顿电力"),
+        ("Place", "西夏墅镇"),
+        ("Place", "孟河镇"),
+    )
+    got = {(f.subject, f.object, f.year) for f in extract_honours(doc, ms)}
+    assert got == {
+        ("天合光能", "国家级制造业单项冠军示范企业", 2022),
+        ("星宇车灯", "国家级制造业单项冠军示范企业", 2022),
+        ("伊顿电力", "国家专精特新小巨人", 2022),
+        ("西夏墅镇", "近零碳园区", 2022),  # rank and 称号 dropped
+    }  # 12家企业 is no named recipient; the plan's 力争 is no honour
+
+
+def test_listings_pair_enterprises_and_boards_and_skip_plans():
+    doc = doc_of(
+        REVIEW + "聚和材料、特瑞斯分别在科创板和北交所挂牌上市，坛墨质检登陆新三板，"
+        "宏微科技在上交所科创板上市。\n" + PLAN + "推动天合光能在港交所上市。\n"
+    )
+    ms = mentions(
+        doc,
+        ("Enterprise", "聚和材料"),
+        ("Enterprise", "坛墨质检"),
+        ("Enterprise", "宏微科技"),
+        ("Enterprise", "天合光能"),
+    )
+    got = {(f.subject, f.object, f.year) for f in extract_listings(doc, ms)}
+    assert got == {
+        ("聚和材料", "科创板", 2022),
+        ("特瑞斯", "北交所", 2022),  # named in the 分别 list, though the entity stage missed it
+        ("坛墨质检", "新三板", 2022),
+        ("宏微科技", "科创板", 2022),  # the exchange's board, not its main board
+    }
+
+
+def test_facts_rest_on_raw_words_with_their_sentence_and_extractor():
+    text = REVIEW + "薛家鎮(zhèn)獲評全国文明镇。\n"
+    doc = normalize_document(RawDocument("t.txt", "t.txt", text, "utf-8", "0"))
+    doc = replace(doc, metadata=doc_of("").metadata)
+    ms = mentions(doc, ("Place", "薛家镇"))
+    facts = extract_relations(doc, ms)
+    honour = next(f for f in facts if f.relation == "honour")
+    assert honour.wording == doc.raw[honour.start : honour.end]
+    assert doc.raw[honour.start : honour.end].startswith("薛家鎮")
+    assert doc.raw[honour.sentence_start : honour.sentence_end] == honour.quote
+    assert honour.sentence_start <= honour.start < honour.end <= honour.sentence_end
+    assert honour.extractor.startswith("kg-relations/") and honour.extractor.endswith("#honours")
+    assert 0 < honour.confidence <= 1
+    located = next(f for f in facts if f.relation == "located_in")
+    assert (located.subject, located.object) == ("薛家镇", "新北区")
+
+
+def test_kg_extract_relations_prints_the_new_relations_for_a_seed():
+    seed = next(p for p in SEED_FILES if p.name.startswith("001_"))
+    out = CliRunner().invoke(main, ["extract", str(seed), "--relations"]).stdout
+    facts = [o for o in map(json.loads, out.splitlines()) if "relation" in o]
+    kinds = {f["relation"] for f in facts}
+    assert {"located_in", "undertakes", "honour", "listing"} <= kinds
+    raw = seed.read_text(encoding="utf-8")
+    for f in facts:
+        assert raw[f["start"] : f["end"]] == f["wording"]
+        assert raw[f["sentence_start"] : f["sentence_end"]] == f["quote"]
