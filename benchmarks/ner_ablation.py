@@ -29,9 +29,16 @@ from kg.normalize import normalize_document
 from kg.segment import pkuseg_model_dir
 
 DOC_DIRS = (Path("seeds"), Path("../shared/corpus/provinces-2026"))
-RULES = ["kg_places", "kg_quoted_programmes", "kg_persons", "kg_suffix_names", "kg_enumerations"]
+RULES = [
+    "kg_places",
+    "kg_quoted_programmes",
+    "kg_persons",
+    "kg_enterprise_names",
+    "kg_suffix_names",
+    "kg_enumerations",
+]
 VARIANTS = {
-    "rules (all five proposers)": RULES,
+    "rules (all six proposers)": RULES,
     "NER alone": ["kg_ner"],
     "rules > NER": [*RULES, "kg_ner"],
     "NER > rules": ["kg_ner", *RULES],
@@ -58,10 +65,11 @@ VARIANTS = {
         "kg_suffix_names",
         "kg_enumerations",
     ],
-    "shipped: places, quoted, persons, enum. > suffix (Zone, Org.) > NER": [
+    "shipped: places, quoted, persons, companies, enum. > suffix (Zone, Org.) > NER": [
         "kg_places",
         "kg_quoted_programmes",
         "kg_persons",
+        "kg_enterprise_names",
         "kg_enumerations",
         "kg_suffix_names:Zone,Organization",
         "kg_ner",

@@ -318,11 +318,13 @@ def make_enum(
 class Enumerations:
     """Items of a list closed by 等 + a type noun: 天合光能、星宇车灯等龙头企业.
 
-    Also coordination without the noun: the items before an enterprise that an earlier
-    component found, joined to it by 、 (天合光能、[星宇股份]入选…), are enterprises too.
+    Why the checks: 等 must be a word of its own (not 平等保护民营企业), and the words between
+    it and the noun (a pattern's `mid` group) must hold no stop word (等服务企业, 等与企业对接
+    say what is done to firms, not which). An item that is itself a category (高新技术企业) is
+    no name. Lists without the noun are left alone: the items before a known company joined by
+    、 were more often projects named after companies (国电投大安、中能建松原等项目) than
+    companies, on the training and the dev set alike.
     """
-
-    COORDINATED = ("Enterprise",)
 
     def __init__(
         self, name: str, rows: list[tuple[str, re.Pattern[str]]], stop: set[str], max_len: int
@@ -336,35 +338,80 @@ class Enumerations:
         out = _candidates(doc)
         edges = TokenEdges(doc)
         text = doc.text
+        starts = set(edges.starts)
         for pos in (m.start() for m in re.finditer("等", text)):
-            label = next((lab for lab, rx in self.rows if rx.match(text, pos)), None)
+            if pos not in starts:
+                continue
+            label = next((lab for lab, rx in self.rows if self._closes(edges, rx, pos)), None)
             if label is None:
                 continue
             end = pos
             while end > 0:
                 left = edges.walk_left(end, self.stop, self.max_len, end)
                 item = text[left:end]
-                if 2 <= len(item) <= self.max_len and not _DAMAGED.search(item):
+                if self._is_item(item):
                     out.append(Candidate(left, end, label, item, self.name))
                 if left == 0 or text[left - 1] != "、":
                     break
                 end = left - 1
-        for c in list(out):
-            if c.label in self.COORDINATED and c.start > 0 and text[c.start - 1] == "、":
-                self._items_before(out, edges, c.start - 1, c.label)
         return doc
 
-    def _items_before(self, out: list[Candidate], edges: TokenEdges, end: int, label: str) -> None:
-        text = edges.text
-        while end > 0:
-            left = edges.walk_left(end, self.stop, self.max_len, end)
-            item = text[left:end]
-            if not 2 <= len(item) <= self.max_len or _DAMAGED.search(item):
-                return
-            out.append(Candidate(left, end, label, item, self.name))
-            if left == 0 or text[left - 1] != "、":
-                return
-            end = left - 1
+    def _closes(self, edges: TokenEdges, rx: re.Pattern[str], pos: int) -> bool:
+        """Whether the words at 等 close a list of rx's type, with no stop word in `mid`."""
+        m = rx.match(edges.text, pos)
+        if m is None:
+            return False
+        if "mid" not in rx.groupindex or not m.group("mid"):
+            return True
+        a, b = m.span("mid")
+        i = edges.token_at(a)
+        while i < len(edges.starts) and edges.starts[i] < b:
+            if edges.text[max(a, edges.starts[i]) : min(b, edges.ends[i])] in self.stop:
+                return False
+            i += 1
+        return True
+
+    def _is_item(self, item: str) -> bool:
+        return (
+            2 <= len(item) <= self.max_len
+            and not _DAMAGED.search(item)
+            and not item.endswith(self.CATEGORY_NOUNS)
+        )
+
+    # an item ending in one of these names a kind of organisation (高新技术企业), not one
+    CATEGORY_NOUNS = ("企业", "机构")
+
+
+@Language.factory(
+    "kg_name_list", default_config={"names": "rules/enterprises/names.txt", "label": "Enterprise"}
+)
+def make_name_list(nlp: Language, name: str, names: str, label: str) -> NameList:
+    return NameList(name, read_list(names), label)
+
+
+class NameList:
+    """Known names of one type (an offline gazetteer), found where they stand as whole words.
+
+    Why: reports name large companies by customary short forms (中石化, 国家电网, 华为) that no
+    suffix marks and a tagger trained on a few reports has rarely seen. A match must start and
+    end on a segmenter word edge, so 国能 is not found inside 全国能源 (全国|能源).
+    """
+
+    def __init__(self, name: str, names: list[str], label: str) -> None:
+        self.name = name
+        self.label = label
+        self.pattern = re.compile(
+            "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        starts = {t.idx for t in doc}
+        ends = {t.idx + len(t.text) for t in doc}
+        for m in self.pattern.finditer(doc.text):
+            if m.start() in starts and m.end() in ends:
+                out.append(Candidate(m.start(), m.end(), self.label, m.group(0), self.name, True))
+        return doc
 
 
 @Language.factory("kg_persons", default_config={"rules": "rules/persons.json"})
@@ -507,7 +554,6 @@ class StatisticalNames:
                         Candidate(a + e.start_char, a + e.end_char, e.label_, name, self.name)
                     )
         return doc
-
 
     @classmethod
     def _quotes_balanced(cls, text: str) -> bool:

@@ -1,0 +1,38 @@
+"""Rule and gazetteer components on small snippets written like report prose."""
+
+import pytest
+
+from kg.extract.pipeline import load_pipeline
+
+
+def _entities(text: str) -> set[tuple[str, str]]:
+    return {(c.label, c.name) for c in load_pipeline()(text)._.kg_entities}
+
+
+def test_known_company_short_names_are_found_where_they_stand_as_words():
+    found = _entities("推动中石化、国家电网加大在本地投资。全国能源消费总量增长。")
+    assert {("Enterprise", "中石化"), ("Enterprise", "国家电网")} <= found
+    assert not any(name == "国能" for _, name in found)  # inside 全国|能源
+
+
+def test_a_known_company_is_kept_beside_the_project_named_after_it():
+    found = _entities("比亚迪二期建成投产，宁德时代洛阳基地开工建设。")
+    assert {("Enterprise", "比亚迪"), ("Enterprise", "宁德时代")} <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "依法平等保护民营企业产权和企业家权益。",  # 等 inside the word 平等
+        "持续提升计量、标准、检测、认证等服务企业的能力。",  # 等 + a verb phrase
+        "推动行业协会商会、产业联盟、专业机构等与企业深入对接。",
+        "健全瞪羚企业、高新技术企业、科技型中小企业等优质企业梯度培育体系。",
+    ],
+)
+def test_lists_that_name_no_company_give_no_enterprise(text):
+    assert not any(label == "Enterprise" for label, _ in _entities(text))
+
+
+def test_the_items_of_a_list_closed_by_a_company_noun_are_enterprises():
+    found = _entities("牧原、宇通、华兰等一批龙头企业向强而跃。")
+    assert {("Enterprise", n) for n in ("牧原", "宇通", "华兰")} <= found
