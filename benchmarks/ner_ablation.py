@@ -102,7 +102,6 @@ def main() -> None:
     config["components"]["kg_suffix_names"]["labels"] = []
     nlp = Chinese.from_config(config)
     nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_model_dir()))
-    generic = set(components.read_list(merge_cfg["generic_phrases"]))
 
     gold = read_gold(Path(p) for p in args.gold)
     paths = find_documents(gold, DOC_DIRS)
@@ -124,7 +123,13 @@ def main() -> None:
         + " ".join(f"{t[:5]:>6s}" for t in ENTITY_TYPES)
     )
     for label, order in VARIANTS.items():
-        merge = components.Merge("kg_merge", generic, [o.partition(":")[0] for o in order])
+        merge = components.make_merge(
+            nlp,
+            "kg_merge",
+            merge_cfg["generic_phrases"],
+            [o.partition(":")[0] for o in order],
+            merge_cfg.get("heads", {}),
+        )
         pred = {}
         for name, (sdoc, cands, extra) in runs.items():
             sdoc._.kg_candidates = [c for c in cands if keep(c, order)]

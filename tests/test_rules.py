@@ -36,3 +36,17 @@ def test_lists_that_name_no_company_give_no_enterprise(text):
 def test_the_items_of_a_list_closed_by_a_company_noun_are_enterprises():
     found = _entities("牧原、宇通、华兰等一批龙头企业向强而跃。")
     assert {("Enterprise", n) for n in ("牧原", "宇通", "华兰")} <= found
+
+
+def test_merge_drops_a_zone_whose_name_ends_in_no_zone_head_noun():
+    from kg.extract.components import Candidate
+
+    nlp = load_pipeline()
+    text = "深入贯彻中央八项规定精神，常州高新区获批。"
+    doc = nlp.make_doc(text)
+    doc._.kg_candidates = [
+        Candidate(4, 12, "Zone", "中央八项规定精神", "kg_ner"),
+        Candidate(13, 18, "Zone", "常州高新区", "kg_ner"),
+    ]
+    names = {c.name for c in nlp.get_pipe("kg_merge")(doc)._.kg_entities}
+    assert names == {"常州高新区"}

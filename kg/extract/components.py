@@ -445,23 +445,34 @@ class Persons:
 
 @Language.factory(
     "kg_merge",
-    default_config={"generic_phrases": "rules/generic_phrases.txt", "priorities": []},
+    default_config={"generic_phrases": "rules/generic_phrases.txt", "priorities": [], "heads": {}},
 )
-def make_merge(nlp: Language, name: str, generic_phrases: str, priorities: list[str]) -> Merge:
-    return Merge(name, set(read_list(generic_phrases)), priorities)
+def make_merge(
+    nlp: Language, name: str, generic_phrases: str, priorities: list[str], heads: dict[str, str]
+) -> Merge:
+    """`heads` maps a type to a list file of the words its names must end in."""
+    merge = Merge(name, set(read_list(generic_phrases)), priorities)
+    merge.heads = {label: tuple(read_list(path)) for label, path in heads.items()}
+    return merge
 
 
 class Merge:
     """Choose among overlapping candidates: longer spans first, then component priority.
 
     Candidates marked nested_ok (a quoted code inside its full form) are kept alongside the
-    span that contains them; generic category phrases are dropped whatever proposed them.
+    span that contains them; generic category phrases are dropped whatever proposed them, and
+    so are names of a type with head nouns (Zone: …区, …园) that end in none of them.
     """
 
     def __init__(self, name: str, generic: set[str], priorities: list[str]) -> None:
         self.name = name
         self.generic = generic
         self.rank = {p: i for i, p in enumerate(priorities)}
+        self.heads: dict[str, tuple[str, ...]] = {}
+
+    def _headed(self, c: Candidate) -> bool:
+        heads = self.heads.get(c.label)
+        return heads is None or c.name.endswith(heads)
 
     def __call__(self, doc: Doc) -> Doc:
         cands = [
@@ -471,6 +482,7 @@ class Merge:
             and c.name not in self.generic
             and not _DAMAGED.search(c.name)
             and len(c.name) >= 2
+            and self._headed(c)
         ]
         order = sorted(
             cands,
