@@ -50,3 +50,20 @@ def test_merge_drops_a_zone_whose_name_ends_in_no_zone_head_noun():
     ]
     names = {c.name for c in nlp.get_pipe("kg_merge")(doc)._.kg_entities}
     assert names == {"常州高新区"}
+
+
+def test_a_zone_name_starts_after_the_verb_and_ranks_before_it():
+    found = _entities("制定合肥滨湖科学城建设方案，常州经开区获评省级开发区。")
+    zones = {name for label, name in found if label == "Zone"}
+    assert "合肥滨湖科学城" in zones
+    assert not any(z.startswith(("制定", "常州经开区省级")) for z in zones)
+
+
+def test_kinds_of_parks_are_not_zones():
+    found = _entities("创建首批国家级零碳园区，建设一批县域产业园区。")
+    assert not any(label == "Zone" for label, _ in found)
+
+
+def test_zone_names_with_newer_head_nouns():
+    found = _entities("推进巴彦淖尔农高区建设，提升宝坻中关村科技城能级。")
+    assert {("Zone", "巴彦淖尔农高区"), ("Zone", "宝坻中关村科技城")} <= found
