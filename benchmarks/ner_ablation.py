@@ -35,10 +35,11 @@ RULES = [
     "kg_persons",
     "kg_enterprise_names",
     "kg_suffix_names",
+    "kg_company_suffixes",
     "kg_enumerations",
 ]
 VARIANTS = {
-    "rules (all six proposers)": RULES,
+    "rules (all seven proposers)": RULES,
     "NER alone": ["kg_ner"],
     "rules > NER": [*RULES, "kg_ner"],
     "NER > rules": ["kg_ner", *RULES],
@@ -72,6 +73,7 @@ VARIANTS = {
         "kg_enterprise_names",
         "kg_enumerations",
         "kg_suffix_names:Zone,Organization",
+        "kg_company_suffixes",
         "kg_ner",
     ],
 }

@@ -67,3 +67,10 @@ def test_kinds_of_parks_are_not_zones():
 def test_zone_names_with_newer_head_nouns():
     found = _entities("推进巴彦淖尔农高区建设，提升宝坻中关村科技城能级。")
     assert {("Zone", "巴彦淖尔农高区"), ("Zone", "宝坻中关村科技城")} <= found
+
+
+def test_groups_and_banks_are_enterprises_and_their_kinds_are_not():
+    found = _entities("支持中原银行、河南农商银行。魏桥集团转型升级。组建义务教育集团。")
+    ents = {name for label, name in found if label == "Enterprise"}
+    assert {"中原银行", "河南农商银行", "魏桥集团"} <= ents
+    assert "义务教育集团" not in ents
