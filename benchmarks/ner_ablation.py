@@ -36,10 +36,11 @@ RULES = [
     "kg_enterprise_names",
     "kg_suffix_names",
     "kg_company_suffixes",
+    "kg_project_suffixes",
     "kg_enumerations",
 ]
 VARIANTS = {
-    "rules (all seven proposers)": RULES,
+    "rules (all eight proposers)": RULES,
     "NER alone": ["kg_ner"],
     "rules > NER": [*RULES, "kg_ner"],
     "NER > rules": ["kg_ner", *RULES],
@@ -74,6 +75,7 @@ VARIANTS = {
         "kg_enumerations",
         "kg_suffix_names:Zone,Organization",
         "kg_company_suffixes",
+        "kg_project_suffixes",
         "kg_ner",
     ],
 }

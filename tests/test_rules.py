@@ -74,3 +74,17 @@ def test_groups_and_banks_are_enterprises_and_their_kinds_are_not():
     ents = {name for label, name in found if label == "Enterprise"}
     assert {"中原银行", "河南农商银行", "魏桥集团"} <= ents
     assert "义务教育集团" not in ents
+
+
+def test_a_project_named_after_a_site_names_no_company():
+    found = _entities("推进海阳核电二期建设，恒力重工二期建成投产。")
+    assert {("Project", "海阳核电二期"), ("Project", "恒力重工二期")} <= found
+    assert ("Enterprise", "恒力重工") in found
+    assert ("Enterprise", "海阳核电") not in found
+
+
+def test_works_named_by_their_kind_are_not_projects():
+    found = _entities("加固病险水库12座，建成通用机场3个，扩建老岚水库。")
+    projects = {name for label, name in found if label == "Project"}
+    assert "老岚水库" in projects
+    assert not projects & {"病险水库", "通用机场", "扩建老岚水库"}

@@ -576,9 +576,17 @@ class StatisticalNames:
         return all(text.count(a) <= text.count(b) for a, b in cls.PAIRS)
 
 
-@Language.factory("kg_nested_names", default_config={"suffixes": "rules/suffixes.tsv"})
-def make_nested(nlp: Language, name: str, suffixes: str) -> NestedNames:
-    return NestedNames(name, _read_suffixes(suffixes))
+@Language.factory(
+    "kg_nested_names",
+    default_config={
+        "suffixes": "rules/suffixes.tsv",
+        "stem_endings": "rules/enterprises/stem_endings.txt",
+    },
+)
+def make_nested(nlp: Language, name: str, suffixes: str, stem_endings: str) -> NestedNames:
+    nested = NestedNames(name, _read_suffixes(suffixes))
+    nested.stem_endings = tuple(read_list(stem_endings))
+    return nested
 
 
 class NestedNames:
@@ -589,6 +597,8 @@ class NestedNames:
     ends. A place after the stem is a site, not part of the company (比亚迪常州基地 → 比亚迪).
     A name ending in such a suffix but labelled with the nested type (比亚迪二期 as Enterprise)
     is the tagger mistaking the whole for the company inside: it is relabelled to the row's type.
+    The inner name is kept only when it ends like a company's name (`stem_endings`): a bare
+    stem was far more often a site (海阳核电二期, 地铁6号线一期) than a company.
     """
 
     def __init__(self, name: str, rows: list[tuple[str, str, int, str]]) -> None:
@@ -598,6 +608,7 @@ class NestedNames:
             key=lambda r: -len(r[1]),
         )
         self.places = admin_gazetteer().by_name
+        self.stem_endings: tuple[str, ...] = ()
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -607,7 +618,11 @@ class NestedNames:
                     c = out[i] = replace(c, label=label)
                 if c.label == label and c.name.endswith(suffix) and not c.nested_ok:
                     stem = strip_place_suffix(c.name[: -len(suffix)], self.places)
-                    if 2 <= len(stem) <= 6 and stem not in self.places:
+                    if (
+                        2 <= len(stem) <= 6
+                        and stem not in self.places
+                        and stem.endswith(self.stem_endings)
+                    ):
                         at = doc.text.find(stem, c.start, c.end)
                         if at >= 0:
                             out.append(Candidate(at, at + len(stem), nested, stem, self.name, True))
