@@ -37,10 +37,11 @@ RULES = [
     "kg_suffix_names",
     "kg_company_suffixes",
     "kg_project_suffixes",
+    "kg_place_led_zones",
     "kg_enumerations",
 ]
 VARIANTS = {
-    "rules (all eight proposers)": RULES,
+    "rules (all nine proposers)": RULES,
     "NER alone": ["kg_ner"],
     "rules > NER": [*RULES, "kg_ner"],
     "NER > rules": ["kg_ner", *RULES],
@@ -76,6 +77,7 @@ VARIANTS = {
         "kg_suffix_names:Zone,Organization",
         "kg_company_suffixes",
         "kg_project_suffixes",
+        "kg_place_led_zones",
         "kg_ner",
     ],
 }

@@ -88,3 +88,10 @@ def test_works_named_by_their_kind_are_not_projects():
     projects = {name for label, name in found if label == "Project"}
     assert "老岚水库" in projects
     assert not projects & {"病险水库", "通用机场", "扩建老岚水库"}
+
+
+def test_a_pilot_zone_is_named_only_after_a_place():
+    found = _entities("铜川普惠金融改革试验区获批。创建国家全域旅游示范区。")
+    zones = {name for label, name in found if label == "Zone"}
+    assert "铜川普惠金融改革试验区" in zones
+    assert "国家全域旅游示范区" not in zones

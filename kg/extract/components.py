@@ -225,6 +225,7 @@ def _read_suffixes(path: str) -> list[tuple[str, str, int, str]]:
         "generic_modifiers": "rules/generic_modifiers.txt",
         "max_len": 14,
         "labels": [],
+        "place_led": False,
     },
 )
 def make_suffix(
@@ -235,11 +236,14 @@ def make_suffix(
     generic_modifiers: str,
     max_len: int,
     labels: list[str],
+    place_led: bool,
 ) -> SuffixNames:
-    """`labels` keeps only the suffix rows of those types (all when empty)."""
+    """`labels` keeps only the suffix rows of those types (all when empty); with `place_led`
+    a name must begin with an administrative division's name (沈抚示范区, 大连片区)."""
     rows = [r for r in _read_suffixes(suffixes) if not labels or r[0] in labels]
     names = SuffixNames(name, rows, set(read_list(stop_words)), max_len)
     names.generic_modifiers = set(read_list(generic_modifiers))
+    names.place_led = place_led
     return names
 
 
@@ -260,6 +264,7 @@ class SuffixNames:
             self.by_suffix.setdefault(suffix, (label, min_stem, nested))
         self.places = admin_gazetteer().by_name
         self.generic_modifiers: set[str] = set()
+        self.place_led = False
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -273,6 +278,7 @@ class SuffixNames:
                 len(stem) < min_stem
                 or stem in self.stop
                 or self._is_generic(edges, left, m.start())
+                or (self.place_led and not self._begins_with_place(stem))
             ):
                 continue
             out.append(Candidate(left, m.end(), label, text[left : m.end()], self.name))
@@ -281,6 +287,9 @@ class SuffixNames:
                 if 2 <= len(inner) <= 6 and inner not in self.places:
                     out.append(Candidate(left, left + len(inner), nested, inner, self.name, True))
         return doc
+
+    def _begins_with_place(self, stem: str) -> bool:
+        return any(stem[:k] in self.places for k in range(2, min(len(stem), 6) + 1))
 
     def _is_generic(self, edges: TokenEdges, start: int, end: int) -> bool:
         """A stem of descriptive words only (重大产业…, 优质外资…) names no particular thing."""
