@@ -135,6 +135,7 @@ def main() -> None:
             merge_cfg["generic_phrases"],
             [o.partition(":")[0] for o in order],
             merge_cfg.get("heads", {}),
+            merge_cfg.get("whole_names", []),
         )
         pred = {}
         for name, (sdoc, cands, extra) in runs.items():

@@ -95,3 +95,8 @@ def test_a_pilot_zone_is_named_only_after_a_place():
     zones = {name for label, name in found if label == "Zone"}
     assert "铜川普惠金融改革试验区" in zones
     assert "国家全域旅游示范区" not in zones
+
+
+def test_a_known_short_name_that_begins_a_longer_company_name_is_not_emitted():
+    ents = {n for label, n in _entities("中国能建集团在当地投资。") if label == "Enterprise"}
+    assert ents == {"中国能建集团"}

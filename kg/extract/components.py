@@ -454,14 +454,26 @@ class Persons:
 
 @Language.factory(
     "kg_merge",
-    default_config={"generic_phrases": "rules/generic_phrases.txt", "priorities": [], "heads": {}},
+    default_config={
+        "generic_phrases": "rules/generic_phrases.txt",
+        "priorities": [],
+        "heads": {},
+        "whole_names": [],
+    },
 )
 def make_merge(
-    nlp: Language, name: str, generic_phrases: str, priorities: list[str], heads: dict[str, str]
+    nlp: Language,
+    name: str,
+    generic_phrases: str,
+    priorities: list[str],
+    heads: dict[str, str],
+    whole_names: list[str],
 ) -> Merge:
-    """`heads` maps a type to a list file of the words its names must end in."""
+    """`heads` maps a type to a list file of the words its names must end in; `whole_names`
+    are types whose nested names are dropped at the start of a longer name of their type."""
     merge = Merge(name, set(read_list(generic_phrases)), priorities)
     merge.heads = {label: tuple(read_list(path)) for label, path in heads.items()}
+    merge.whole_names = set(whole_names)
     return merge
 
 
@@ -470,7 +482,10 @@ class Merge:
 
     Candidates marked nested_ok (a quoted code inside its full form) are kept alongside the
     span that contains them; generic category phrases are dropped whatever proposed them, and
-    so are names of a type with head nouns (Zone: …区, …园) that end in none of them.
+    so are names of a type with head nouns (Zone: …区, …园) that end in none of them. For the
+    `whole_names` types a nested name that begins a longer name of its type is dropped: the
+    guide counts 蒙牛 in 蒙牛乳业 only where it stands alone (a quoted code at the start of its
+    programme's full form is a name, so Programme is not one of them).
     """
 
     def __init__(self, name: str, generic: set[str], priorities: list[str]) -> None:
@@ -478,6 +493,7 @@ class Merge:
         self.generic = generic
         self.rank = {p: i for i, p in enumerate(priorities)}
         self.heads: dict[str, tuple[str, ...]] = {}
+        self.whole_names: set[str] = set()
 
     def _headed(self, c: Candidate) -> bool:
         heads = self.heads.get(c.label)
@@ -500,14 +516,18 @@ class Merge:
         taken = [False] * (len(doc.text) + 1)
         chosen: list[Candidate] = []
         seen: set[tuple[int, int, str]] = set()
+        heads: set[tuple[int, str]] = set()  # (start, label) of every chosen unnested name
         for c in order:
             key = (c.start, c.end, c.label)
             if key in seen:
                 continue
+            if c.nested_ok and c.label in self.whole_names and (c.start, c.label) in heads:
+                continue  # 蒙牛 in 蒙牛乳业: the head of a longer name of its type, not a name
             if c.nested_ok or not any(taken[c.start : c.end]):
                 chosen.append(c)
                 seen.add(key)
                 if not c.nested_ok:
+                    heads.add((c.start, c.label))
                     for i in range(c.start, c.end):
                         taken[i] = True
         doc._.kg_entities = sorted(chosen, key=lambda c: (c.start, c.end, c.label))
