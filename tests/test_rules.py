@@ -100,3 +100,18 @@ def test_a_pilot_zone_is_named_only_after_a_place():
 def test_a_known_short_name_that_begins_a_longer_company_name_is_not_emitted():
     ents = {n for label, n in _entities("中国能建集团在当地投资。") if label == "Enterprise"}
     assert ents == {"中国能建集团"}
+
+
+def test_merge_drops_organizations_and_events_that_end_in_no_head_character():
+    from kg.extract.components import Candidate
+
+    nlp = load_pipeline()
+    text = "江苏省产业技术研究院打造平台，常州马拉松万人开跑。"
+    doc = nlp.make_doc(text)
+    doc._.kg_candidates = [
+        Candidate(0, 12, "Organization", "江苏省产业技术研究院打造", "kg_ner"),
+        Candidate(15, 24, "Event", "常州马拉松万人开跑", "kg_ner"),
+        Candidate(15, 20, "Event", "常州马拉松", "kg_ner"),
+    ]
+    names = {c.name for c in nlp.get_pipe("kg_merge")(doc)._.kg_entities}
+    assert names == {"常州马拉松"}
