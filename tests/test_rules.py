@@ -115,3 +115,13 @@ def test_merge_drops_organizations_and_events_that_end_in_no_head_character():
     ]
     names = {c.name for c in nlp.get_pipe("kg_merge")(doc)._.kg_entities}
     assert names == {"常州马拉松"}
+
+
+def test_merge_drops_a_project_run_on_into_the_predicate():
+    from kg.extract.components import Candidate
+
+    nlp = load_pipeline()
+    text = "太湖流域水环境整治攻坚稳步实施。"
+    doc = nlp.make_doc(text)
+    doc._.kg_candidates = [Candidate(0, 15, "Project", text[:15], "kg_ner")]
+    assert not nlp.get_pipe("kg_merge")(doc)._.kg_entities
