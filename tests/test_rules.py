@@ -121,7 +121,10 @@ def test_merge_drops_a_project_run_on_into_the_predicate():
     from kg.extract.components import Candidate
 
     nlp = load_pipeline()
-    text = "太湖流域水环境整治攻坚稳步实施。"
+    text = "践行绿水青山就是金山银山理念，大运河马拉松万人热力开跑。"
     doc = nlp.make_doc(text)
-    doc._.kg_candidates = [Candidate(0, 15, "Project", text[:15], "kg_ner")]
+    doc._.kg_candidates = [
+        Candidate(8, 14, "Project", "金山银山理念", "kg_ner"),
+        Candidate(15, 27, "Project", "大运河马拉松万人热力开跑", "kg_ner"),
+    ]
     assert not nlp.get_pipe("kg_merge")(doc)._.kg_entities
