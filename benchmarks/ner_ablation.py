@@ -37,7 +37,7 @@ RULES = [
     "kg_suffix_names",
     "kg_company_suffixes",
     "kg_project_suffixes",
-    "kg_place_led_zones",
+    "kg_place_led_names",
     "kg_enumerations",
 ]
 VARIANTS = {
@@ -77,7 +77,7 @@ VARIANTS = {
         "kg_suffix_names:Zone,Organization",
         "kg_company_suffixes",
         "kg_project_suffixes",
-        "kg_place_led_zones",
+        "kg_place_led_names",
         "kg_ner",
     ],
 }

@@ -128,3 +128,10 @@ def test_merge_drops_a_project_run_on_into_the_predicate():
         Candidate(15, 27, "Project", "大运河马拉松万人热力开跑", "kg_ner"),
     ]
     assert not nlp.get_pipe("kg_merge")(doc)._.kg_entities
+
+
+def test_works_named_after_a_place_are_projects_and_kinds_of_works_are_not():
+    found = _entities("建成黄浦江挡潮闸工程。实施城市更新工程。")
+    projects = {name for label, name in found if label == "Project"}
+    assert "黄浦江挡潮闸工程" in projects
+    assert "城市更新工程" not in projects
