@@ -135,3 +135,9 @@ def test_works_named_after_a_place_are_projects_and_kinds_of_works_are_not():
     projects = {name for label, name in found if label == "Project"}
     assert "黄浦江挡潮闸工程" in projects
     assert "城市更新工程" not in projects
+
+
+def test_a_place_in_brackets_stays_inside_a_zone_name():
+    found = _entities("高水平建设中国(安徽)自贸试验区，打造中欧(常州)国际合作园区。")
+    zones = {name for label, name in found if label == "Zone"}
+    assert {"中国(安徽)自贸试验区", "中欧(常州)国际合作园区"} <= zones

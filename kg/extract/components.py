@@ -272,7 +272,9 @@ class SuffixNames:
         text = edges.text
         for m in self.pattern.finditer(text):
             label, min_stem, nested = self.by_suffix[m.group(0)]
-            left = edges.walk_left(m.start(), self.stop, self.max_len, m.end())
+            left = self._bracketed_place_left(
+                edges, edges.walk_left(m.start(), self.stop, self.max_len, m.end()), m.end()
+            )
             stem = text[left : m.start()]
             if (
                 len(stem) < min_stem
@@ -287,6 +289,16 @@ class SuffixNames:
                 if 2 <= len(inner) <= 6 and inner not in self.places:
                     out.append(Candidate(left, left + len(inner), nested, inner, self.name, True))
         return doc
+
+    BRACKETED = re.compile(r"[(（]([\u4e00-\u9fff]{2,6})[)）]$")
+
+    def _bracketed_place_left(self, edges: TokenEdges, left: int, end: int) -> int:
+        """中国(安徽)自贸试验区: a place in brackets inside a name does not end its left edge."""
+        m = self.BRACKETED.search(edges.text, max(0, left - 8), left)
+        if m is None or m.group(1) not in self.places:
+            return left
+        outer = edges.walk_left(m.start(), self.stop, self.max_len, end)
+        return outer if outer < m.start() else left
 
     def _begins_with_place(self, stem: str) -> bool:
         return any(stem[:k] in self.places for k in range(2, min(len(stem), 6) + 1))
