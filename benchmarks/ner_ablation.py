@@ -29,9 +29,19 @@ from kg.normalize import normalize_document
 from kg.segment import load_segmenter
 
 DOC_DIRS = (Path("seeds"), Path("../shared/corpus/provinces-2026"))
-RULES = ["kg_places", "kg_quoted_programmes", "kg_persons", "kg_suffix_names", "kg_enumerations"]
+RULES = [
+    "kg_places",
+    "kg_quoted_programmes",
+    "kg_persons",
+    "kg_enterprise_names",
+    "kg_suffix_names",
+    "kg_company_suffixes",
+    "kg_project_suffixes",
+    "kg_place_led_names",
+    "kg_enumerations",
+]
 VARIANTS = {
-    "rules (all five proposers)": RULES,
+    "rules (all nine proposers)": RULES,
     "NER alone": ["kg_ner"],
     "rules > NER": [*RULES, "kg_ner"],
     "NER > rules": ["kg_ner", *RULES],
@@ -58,12 +68,16 @@ VARIANTS = {
         "kg_suffix_names",
         "kg_enumerations",
     ],
-    "shipped: places, quoted, persons, enum. > suffix (Zone, Org.) > NER": [
+    "shipped: places, quoted, persons, companies, enum. > suffix (Zone, Org.) > NER": [
         "kg_places",
         "kg_quoted_programmes",
         "kg_persons",
+        "kg_enterprise_names",
         "kg_enumerations",
         "kg_suffix_names:Zone,Organization",
+        "kg_company_suffixes",
+        "kg_project_suffixes",
+        "kg_place_led_names",
         "kg_ner",
     ],
 }
@@ -94,7 +108,6 @@ def main() -> None:
     config["components"]["kg_suffix_names"]["labels"] = []
     nlp = Chinese.from_config(config)
     load_segmenter(nlp)
-    generic = set(components.read_list(merge_cfg["generic_phrases"]))
 
     gold = read_gold(Path(p) for p in args.gold)
     paths = find_documents(gold, DOC_DIRS)
@@ -116,7 +129,14 @@ def main() -> None:
         + " ".join(f"{t[:5]:>6s}" for t in ENTITY_TYPES)
     )
     for label, order in VARIANTS.items():
-        merge = components.Merge("kg_merge", generic, [o.partition(":")[0] for o in order])
+        merge = components.make_merge(
+            nlp,
+            "kg_merge",
+            merge_cfg["generic_phrases"],
+            [o.partition(":")[0] for o in order],
+            merge_cfg.get("heads", {}),
+            merge_cfg.get("whole_names", []),
+        )
         pred = {}
         for name, (sdoc, cands, extra) in runs.items():
             sdoc._.kg_candidates = [c for c in cands if keep(c, order)]

@@ -225,6 +225,7 @@ def _read_suffixes(path: str) -> list[tuple[str, str, int, str]]:
         "generic_modifiers": "rules/generic_modifiers.txt",
         "max_len": 14,
         "labels": [],
+        "place_led": False,
     },
 )
 def make_suffix(
@@ -235,11 +236,14 @@ def make_suffix(
     generic_modifiers: str,
     max_len: int,
     labels: list[str],
+    place_led: bool,
 ) -> SuffixNames:
-    """`labels` keeps only the suffix rows of those types (all when empty)."""
+    """`labels` keeps only the suffix rows of those types (all when empty); with `place_led`
+    a name must begin with an administrative division's name (沈抚示范区, 大连片区)."""
     rows = [r for r in _read_suffixes(suffixes) if not labels or r[0] in labels]
     names = SuffixNames(name, rows, set(read_list(stop_words)), max_len)
     names.generic_modifiers = set(read_list(generic_modifiers))
+    names.place_led = place_led
     return names
 
 
@@ -260,6 +264,7 @@ class SuffixNames:
             self.by_suffix.setdefault(suffix, (label, min_stem, nested))
         self.places = admin_gazetteer().by_name
         self.generic_modifiers: set[str] = set()
+        self.place_led = False
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -267,12 +272,15 @@ class SuffixNames:
         text = edges.text
         for m in self.pattern.finditer(text):
             label, min_stem, nested = self.by_suffix[m.group(0)]
-            left = edges.walk_left(m.start(), self.stop, self.max_len, m.end())
+            left = self._bracketed_place_left(
+                edges, edges.walk_left(m.start(), self.stop, self.max_len, m.end()), m.end()
+            )
             stem = text[left : m.start()]
             if (
                 len(stem) < min_stem
                 or stem in self.stop
                 or self._is_generic(edges, left, m.start())
+                or (self.place_led and not self._begins_with_place(stem))
             ):
                 continue
             out.append(Candidate(left, m.end(), label, text[left : m.end()], self.name))
@@ -281,6 +289,19 @@ class SuffixNames:
                 if 2 <= len(inner) <= 6 and inner not in self.places:
                     out.append(Candidate(left, left + len(inner), nested, inner, self.name, True))
         return doc
+
+    BRACKETED = re.compile(r"[(（]([\u4e00-\u9fff]{2,6})[)）]$")
+
+    def _bracketed_place_left(self, edges: TokenEdges, left: int, end: int) -> int:
+        """中国(安徽)自贸试验区: a place in brackets inside a name does not end its left edge."""
+        m = self.BRACKETED.search(edges.text, max(0, left - 8), left)
+        if m is None or m.group(1) not in self.places:
+            return left
+        outer = edges.walk_left(m.start(), self.stop, self.max_len, end)
+        return outer if outer < m.start() else left
+
+    def _begins_with_place(self, stem: str) -> bool:
+        return any(stem[:k] in self.places for k in range(2, min(len(stem), 6) + 1))
 
     def _is_generic(self, edges: TokenEdges, start: int, end: int) -> bool:
         """A stem of descriptive words only (重大产业…, 优质外资…) names no particular thing."""
@@ -318,11 +339,13 @@ def make_enum(
 class Enumerations:
     """Items of a list closed by 等 + a type noun: 天合光能、星宇车灯等龙头企业.
 
-    Also coordination without the noun: the items before an enterprise that an earlier
-    component found, joined to it by 、 (天合光能、[星宇股份]入选…), are enterprises too.
+    Why the checks: 等 must be a word of its own (not 平等保护民营企业), and the words between
+    it and the noun (a pattern's `mid` group) must hold no stop word (等服务企业, 等与企业对接
+    say what is done to firms, not which). An item that is itself a category (高新技术企业) is
+    no name. Lists without the noun are left alone: the items before a known company joined by
+    、 were more often projects named after companies (国电投大安、中能建松原等项目) than
+    companies, on the training and the dev set alike.
     """
-
-    COORDINATED = ("Enterprise",)
 
     def __init__(
         self, name: str, rows: list[tuple[str, re.Pattern[str]]], stop: set[str], max_len: int
@@ -336,35 +359,80 @@ class Enumerations:
         out = _candidates(doc)
         edges = TokenEdges(doc)
         text = doc.text
+        starts = set(edges.starts)
         for pos in (m.start() for m in re.finditer("等", text)):
-            label = next((lab for lab, rx in self.rows if rx.match(text, pos)), None)
+            if pos not in starts:
+                continue
+            label = next((lab for lab, rx in self.rows if self._closes(edges, rx, pos)), None)
             if label is None:
                 continue
             end = pos
             while end > 0:
                 left = edges.walk_left(end, self.stop, self.max_len, end)
                 item = text[left:end]
-                if 2 <= len(item) <= self.max_len and not _DAMAGED.search(item):
+                if self._is_item(item):
                     out.append(Candidate(left, end, label, item, self.name))
                 if left == 0 or text[left - 1] != "、":
                     break
                 end = left - 1
-        for c in list(out):
-            if c.label in self.COORDINATED and c.start > 0 and text[c.start - 1] == "、":
-                self._items_before(out, edges, c.start - 1, c.label)
         return doc
 
-    def _items_before(self, out: list[Candidate], edges: TokenEdges, end: int, label: str) -> None:
-        text = edges.text
-        while end > 0:
-            left = edges.walk_left(end, self.stop, self.max_len, end)
-            item = text[left:end]
-            if not 2 <= len(item) <= self.max_len or _DAMAGED.search(item):
-                return
-            out.append(Candidate(left, end, label, item, self.name))
-            if left == 0 or text[left - 1] != "、":
-                return
-            end = left - 1
+    def _closes(self, edges: TokenEdges, rx: re.Pattern[str], pos: int) -> bool:
+        """Whether the words at 等 close a list of rx's type, with no stop word in `mid`."""
+        m = rx.match(edges.text, pos)
+        if m is None:
+            return False
+        if "mid" not in rx.groupindex or not m.group("mid"):
+            return True
+        a, b = m.span("mid")
+        i = edges.token_at(a)
+        while i < len(edges.starts) and edges.starts[i] < b:
+            if edges.text[max(a, edges.starts[i]) : min(b, edges.ends[i])] in self.stop:
+                return False
+            i += 1
+        return True
+
+    def _is_item(self, item: str) -> bool:
+        return (
+            2 <= len(item) <= self.max_len
+            and not _DAMAGED.search(item)
+            and not item.endswith(self.CATEGORY_NOUNS)
+        )
+
+    # an item ending in one of these names a kind of organisation (高新技术企业), not one
+    CATEGORY_NOUNS = ("企业", "机构")
+
+
+@Language.factory(
+    "kg_name_list", default_config={"names": "rules/enterprises/names.txt", "label": "Enterprise"}
+)
+def make_name_list(nlp: Language, name: str, names: str, label: str) -> NameList:
+    return NameList(name, read_list(names), label)
+
+
+class NameList:
+    """Known names of one type (an offline gazetteer), found where they stand as whole words.
+
+    Why: reports name large companies by customary short forms (中石化, 国家电网, 华为) that no
+    suffix marks and a tagger trained on a few reports has rarely seen. A match must start and
+    end on a segmenter word edge, so 国能 is not found inside 全国能源 (全国|能源).
+    """
+
+    def __init__(self, name: str, names: list[str], label: str) -> None:
+        self.name = name
+        self.label = label
+        self.pattern = re.compile(
+            "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        starts = {t.idx for t in doc}
+        ends = {t.idx + len(t.text) for t in doc}
+        for m in self.pattern.finditer(doc.text):
+            if m.start() in starts and m.end() in ends:
+                out.append(Candidate(m.start(), m.end(), self.label, m.group(0), self.name, True))
+        return doc
 
 
 @Language.factory("kg_persons", default_config={"rules": "rules/persons.json"})
@@ -398,23 +466,50 @@ class Persons:
 
 @Language.factory(
     "kg_merge",
-    default_config={"generic_phrases": "rules/generic_phrases.txt", "priorities": []},
+    default_config={
+        "generic_phrases": "rules/generic_phrases.txt",
+        "priorities": [],
+        "heads": {},
+        "whole_names": [],
+    },
 )
-def make_merge(nlp: Language, name: str, generic_phrases: str, priorities: list[str]) -> Merge:
-    return Merge(name, set(read_list(generic_phrases)), priorities)
+def make_merge(
+    nlp: Language,
+    name: str,
+    generic_phrases: str,
+    priorities: list[str],
+    heads: dict[str, str],
+    whole_names: list[str],
+) -> Merge:
+    """`heads` maps a type to a list file of the words its names must end in; `whole_names`
+    are types whose nested names are dropped at the start of a longer name of their type."""
+    merge = Merge(name, set(read_list(generic_phrases)), priorities)
+    merge.heads = {label: tuple(read_list(path)) for label, path in heads.items()}
+    merge.whole_names = set(whole_names)
+    return merge
 
 
 class Merge:
     """Choose among overlapping candidates: longer spans first, then component priority.
 
     Candidates marked nested_ok (a quoted code inside its full form) are kept alongside the
-    span that contains them; generic category phrases are dropped whatever proposed them.
+    span that contains them; generic category phrases are dropped whatever proposed them, and
+    so are names of a type with head nouns (Zone: …区, …园) that end in none of them. For the
+    `whole_names` types a nested name that begins a longer name of its type is dropped: the
+    guide counts 蒙牛 in 蒙牛乳业 only where it stands alone (a quoted code at the start of its
+    programme's full form is a name, so Programme is not one of them).
     """
 
     def __init__(self, name: str, generic: set[str], priorities: list[str]) -> None:
         self.name = name
         self.generic = generic
         self.rank = {p: i for i, p in enumerate(priorities)}
+        self.heads: dict[str, tuple[str, ...]] = {}
+        self.whole_names: set[str] = set()
+
+    def _headed(self, c: Candidate) -> bool:
+        heads = self.heads.get(c.label)
+        return heads is None or c.name.endswith(heads)
 
     def __call__(self, doc: Doc) -> Doc:
         cands = [
@@ -424,6 +519,7 @@ class Merge:
             and c.name not in self.generic
             and not _DAMAGED.search(c.name)
             and len(c.name) >= 2
+            and self._headed(c)
         ]
         order = sorted(
             cands,
@@ -432,14 +528,18 @@ class Merge:
         taken = [False] * (len(doc.text) + 1)
         chosen: list[Candidate] = []
         seen: set[tuple[int, int, str]] = set()
+        heads: set[tuple[int, str]] = set()  # (start, label) of every chosen unnested name
         for c in order:
             key = (c.start, c.end, c.label)
             if key in seen:
                 continue
+            if c.nested_ok and c.label in self.whole_names and (c.start, c.label) in heads:
+                continue  # 蒙牛 in 蒙牛乳业: the head of a longer name of its type, not a name
             if c.nested_ok or not any(taken[c.start : c.end]):
                 chosen.append(c)
                 seen.add(key)
                 if not c.nested_ok:
+                    heads.add((c.start, c.label))
                     for i in range(c.start, c.end):
                         taken[i] = True
         doc._.kg_entities = sorted(chosen, key=lambda c: (c.start, c.end, c.label))
@@ -517,9 +617,17 @@ class StatisticalNames:
         return all(text.count(a) <= text.count(b) for a, b in cls.PAIRS)
 
 
-@Language.factory("kg_nested_names", default_config={"suffixes": "rules/suffixes.tsv"})
-def make_nested(nlp: Language, name: str, suffixes: str) -> NestedNames:
-    return NestedNames(name, _read_suffixes(suffixes))
+@Language.factory(
+    "kg_nested_names",
+    default_config={
+        "suffixes": "rules/suffixes.tsv",
+        "stem_endings": "rules/enterprises/stem_endings.txt",
+    },
+)
+def make_nested(nlp: Language, name: str, suffixes: str, stem_endings: str) -> NestedNames:
+    nested = NestedNames(name, _read_suffixes(suffixes))
+    nested.stem_endings = tuple(read_list(stem_endings))
+    return nested
 
 
 class NestedNames:
@@ -530,6 +638,8 @@ class NestedNames:
     ends. A place after the stem is a site, not part of the company (比亚迪常州基地 → 比亚迪).
     A name ending in such a suffix but labelled with the nested type (比亚迪二期 as Enterprise)
     is the tagger mistaking the whole for the company inside: it is relabelled to the row's type.
+    The inner name is kept only when it ends like a company's name (`stem_endings`): a bare
+    stem was far more often a site (海阳核电二期, 地铁6号线一期) than a company.
     """
 
     def __init__(self, name: str, rows: list[tuple[str, str, int, str]]) -> None:
@@ -539,6 +649,7 @@ class NestedNames:
             key=lambda r: -len(r[1]),
         )
         self.places = admin_gazetteer().by_name
+        self.stem_endings: tuple[str, ...] = ()
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -548,7 +659,11 @@ class NestedNames:
                     c = out[i] = replace(c, label=label)
                 if c.label == label and c.name.endswith(suffix) and not c.nested_ok:
                     stem = strip_place_suffix(c.name[: -len(suffix)], self.places)
-                    if 2 <= len(stem) <= 6 and stem not in self.places:
+                    if (
+                        2 <= len(stem) <= 6
+                        and stem not in self.places
+                        and stem.endswith(self.stem_endings)
+                    ):
                         at = doc.text.find(stem, c.start, c.end)
                         if at >= 0:
                             out.append(Candidate(at, at + len(stem), nested, stem, self.name, True))

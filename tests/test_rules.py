@@ -1,0 +1,143 @@
+"""Rule and gazetteer components on small snippets written like report prose."""
+
+import pytest
+
+from kg.extract.pipeline import load_pipeline
+
+
+def _entities(text: str) -> set[tuple[str, str]]:
+    return {(c.label, c.name) for c in load_pipeline()(text)._.kg_entities}
+
+
+def test_known_company_short_names_are_found_where_they_stand_as_words():
+    found = _entities("推动中石化、国家电网加大在本地投资。全国能源消费总量增长。")
+    assert {("Enterprise", "中石化"), ("Enterprise", "国家电网")} <= found
+    assert not any(name == "国能" for _, name in found)  # inside 全国|能源
+
+
+def test_a_known_company_is_kept_beside_the_project_named_after_it():
+    found = _entities("比亚迪二期建成投产，宁德时代洛阳基地开工建设。")
+    assert {("Enterprise", "比亚迪"), ("Enterprise", "宁德时代")} <= found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "依法平等保护民营企业产权和企业家权益。",  # 等 inside the word 平等
+        "持续提升计量、标准、检测、认证等服务企业的能力。",  # 等 + a verb phrase
+        "推动行业协会商会、产业联盟、专业机构等与企业深入对接。",
+        "健全瞪羚企业、高新技术企业、科技型中小企业等优质企业梯度培育体系。",
+    ],
+)
+def test_lists_that_name_no_company_give_no_enterprise(text):
+    assert not any(label == "Enterprise" for label, _ in _entities(text))
+
+
+def test_the_items_of_a_list_closed_by_a_company_noun_are_enterprises():
+    found = _entities("牧原、宇通、华兰等一批龙头企业向强而跃。")
+    assert {("Enterprise", n) for n in ("牧原", "宇通", "华兰")} <= found
+
+
+def test_merge_drops_a_zone_whose_name_ends_in_no_zone_head_noun():
+    from kg.extract.components import Candidate
+
+    nlp = load_pipeline()
+    text = "深入贯彻中央八项规定精神，常州高新区获批。"
+    doc = nlp.make_doc(text)
+    doc._.kg_candidates = [
+        Candidate(4, 12, "Zone", "中央八项规定精神", "kg_ner"),
+        Candidate(13, 18, "Zone", "常州高新区", "kg_ner"),
+    ]
+    names = {c.name for c in nlp.get_pipe("kg_merge")(doc)._.kg_entities}
+    assert names == {"常州高新区"}
+
+
+def test_a_zone_name_starts_after_the_verb_and_ranks_before_it():
+    found = _entities("制定合肥滨湖科学城建设方案，常州经开区获评省级开发区。")
+    zones = {name for label, name in found if label == "Zone"}
+    assert "合肥滨湖科学城" in zones
+    assert not any(z.startswith(("制定", "常州经开区省级")) for z in zones)
+
+
+def test_kinds_of_parks_are_not_zones():
+    found = _entities("创建首批国家级零碳园区，建设一批县域产业园区。")
+    assert not any(label == "Zone" for label, _ in found)
+
+
+def test_zone_names_with_newer_head_nouns():
+    found = _entities("推进巴彦淖尔农高区建设，提升宝坻中关村科技城能级。")
+    assert {("Zone", "巴彦淖尔农高区"), ("Zone", "宝坻中关村科技城")} <= found
+
+
+def test_groups_and_banks_are_enterprises_and_their_kinds_are_not():
+    found = _entities("支持中原银行、河南农商银行。魏桥集团转型升级。组建义务教育集团。")
+    ents = {name for label, name in found if label == "Enterprise"}
+    assert {"中原银行", "河南农商银行", "魏桥集团"} <= ents
+    assert "义务教育集团" not in ents
+
+
+def test_a_project_named_after_a_site_names_no_company():
+    found = _entities("推进海阳核电二期建设，恒力重工二期建成投产。")
+    assert {("Project", "海阳核电二期"), ("Project", "恒力重工二期")} <= found
+    assert ("Enterprise", "恒力重工") in found
+    assert ("Enterprise", "海阳核电") not in found
+
+
+def test_works_named_by_their_kind_are_not_projects():
+    found = _entities("加固病险水库12座，建成通用机场3个，扩建老岚水库。")
+    projects = {name for label, name in found if label == "Project"}
+    assert "老岚水库" in projects
+    assert not projects & {"病险水库", "通用机场", "扩建老岚水库"}
+
+
+def test_a_pilot_zone_is_named_only_after_a_place():
+    found = _entities("铜川普惠金融改革试验区获批。创建国家全域旅游示范区。")
+    zones = {name for label, name in found if label == "Zone"}
+    assert "铜川普惠金融改革试验区" in zones
+    assert "国家全域旅游示范区" not in zones
+
+
+def test_a_known_short_name_that_begins_a_longer_company_name_is_not_emitted():
+    ents = {n for label, n in _entities("中国能建集团在当地投资。") if label == "Enterprise"}
+    assert ents == {"中国能建集团"}
+
+
+def test_merge_drops_organizations_and_events_that_end_in_no_head_character():
+    from kg.extract.components import Candidate
+
+    nlp = load_pipeline()
+    text = "江苏省产业技术研究院打造平台，常州马拉松万人开跑。"
+    doc = nlp.make_doc(text)
+    doc._.kg_candidates = [
+        Candidate(0, 12, "Organization", "江苏省产业技术研究院打造", "kg_ner"),
+        Candidate(15, 24, "Event", "常州马拉松万人开跑", "kg_ner"),
+        Candidate(15, 20, "Event", "常州马拉松", "kg_ner"),
+    ]
+    names = {c.name for c in nlp.get_pipe("kg_merge")(doc)._.kg_entities}
+    assert names == {"常州马拉松"}
+
+
+def test_merge_drops_a_project_run_on_into_the_predicate():
+    from kg.extract.components import Candidate
+
+    nlp = load_pipeline()
+    text = "践行绿水青山就是金山银山理念，大运河马拉松万人热力开跑。"
+    doc = nlp.make_doc(text)
+    doc._.kg_candidates = [
+        Candidate(8, 14, "Project", "金山银山理念", "kg_ner"),
+        Candidate(15, 27, "Project", "大运河马拉松万人热力开跑", "kg_ner"),
+    ]
+    assert not nlp.get_pipe("kg_merge")(doc)._.kg_entities
+
+
+def test_works_named_after_a_place_are_projects_and_kinds_of_works_are_not():
+    found = _entities("建成黄浦江挡潮闸工程。实施城市更新工程。")
+    projects = {name for label, name in found if label == "Project"}
+    assert "黄浦江挡潮闸工程" in projects
+    assert "城市更新工程" not in projects
+
+
+def test_a_place_in_brackets_stays_inside_a_zone_name():
+    found = _entities("高水平建设中国(安徽)自贸试验区，打造中欧(常州)国际合作园区。")
+    zones = {name for label, name in found if label == "Zone"}
+    assert {"中国(安徽)自贸试验区", "中欧(常州)国际合作园区"} <= zones
