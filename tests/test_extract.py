@@ -95,3 +95,18 @@ def test_loading_the_segmenter_prints_no_pickle_warning(capsys):
     load_segmenter(nlp)
     assert [t.text for t in nlp("常州市新北区")]
     assert "features.msgpack" not in capsys.readouterr().err
+
+
+def test_a_speaker_written_with_padding_is_one_person_named_as_the_metadata_reads_it():
+    from kg.extract.pipeline import extract_mentions
+    from kg.ingest import read_document
+    from kg.normalize import normalize_document
+    from tests.conftest import corpus_file
+
+    doc = normalize_document(read_document(corpus_file("上海市.txt")))
+    speaker = doc.metadata.speaker
+    assert speaker and " " not in speaker
+    at = doc.raw.find(speaker[0], 0, 4000)
+    assert doc.raw[at : at + len(speaker) + 1].replace(" ", "") == speaker  # written 龚 正
+    persons = [m for m in extract_mentions(doc) if m.type == "Person" and m.start <= at < m.end]
+    assert [m.name for m in persons] == [speaker]

@@ -56,13 +56,23 @@ def extract_mentions(doc: NormalizedDocument, names: UserNames | None = None) ->
         for c in extract_candidates(doc)
         if c.label in ENTITY_TYPES
     ]
-    for meta in (speaker_mention(doc, sents), region_mention(doc, sents)):
-        if meta and not any(m.type == meta.type and m.name == meta.name for m in out):
-            out.append(meta)
+    speaker = speaker_mention(doc, sents)
+    if speaker and not any(m.type == "Person" and m.name == speaker.name for m in out):
+        # the metadata's spelling wins where another extractor read the same span otherwise
+        # (龚 正, padded to the width of a three-character name): one person, one entity
+        out = [m for m in out if not (m.type == "Person" and _overlap(m, speaker))]
+        out.append(speaker)
+    region = region_mention(doc, sents)
+    if region and not any(m.type == "Place" and m.name == region.name for m in out):
+        out.append(region)
     out.sort(key=lambda m: (m.norm_start, m.norm_end, m.type))
     if names:
         out = apply_names(doc, out, names, partial(_mention, doc, sents))
     return out
+
+
+def _overlap(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _mention(
