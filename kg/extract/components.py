@@ -490,8 +490,9 @@ class StatisticalNames:
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
         ends = {t.idx + len(t.text) for t in doc} if self.end_on_token_edge else None
-        sents = [m.span() for m in re.finditer(r"[^\n。！？]+[。！？]?", doc.text)]
-        texts = (doc.text[a:b] for a, b in sents)
+        text = doc.text  # Doc.text joins every token on each access: once, not per sentence
+        sents = [m.span() for m in re.finditer(r"[^\n。！？]+[。！？]?", text)]
+        texts = (text[a:b] for a, b in sents)
         for (a, _), pdoc in zip(sents, self.model.pipe(texts, batch_size=64), strict=True):
             for e in pdoc.ents:
                 name = clean_name(e.text)
