@@ -509,7 +509,6 @@ class StatisticalNames:
                     )
         return doc
 
-
     @classmethod
     def _quotes_balanced(cls, text: str) -> bool:
         """德胜河“六改三 opens a quotation it does not close: a run-on into the quoted name.
