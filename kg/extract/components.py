@@ -15,6 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,6 +27,8 @@ if not Doc.has_extension("kg_candidates"):
     Doc.set_extension("kg_candidates", default=None)
 if not Doc.has_extension("kg_entities"):
     Doc.set_extension("kg_entities", default=None)
+if not Doc.has_extension("kg_edges"):
+    Doc.set_extension("kg_edges", default=None)
 
 QUOTE_CHARS = "“”\"'‘’「」『』《》"
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·•\-+]")
@@ -57,14 +60,25 @@ def clean_name(text: str) -> str:
 
 
 class TokenEdges:
-    """Token start offsets of a doc, for finding a name's left edge by walking back over words."""
+    """A doc's text and token offsets, for finding a name's left edge by walking back over words.
+
+    Read once per doc (`TokenEdges.of`) and shared by the components: Doc.text joins every
+    token and iterating a Doc makes a Token object per word, on each access, and a report has
+    tens of thousands of words.
+    """
 
     def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        # Doc.text joins every token on each access: read it, and the token edges, once
         self.text = doc.text
-        self.starts = [t.idx for t in doc]
-        self.ends = [t.idx + len(t.text) for t in doc]
+        offsets = doc.to_array([IDX, LENGTH]).tolist()
+        self.starts = [a for a, _ in offsets]
+        self.ends = [a + n for a, n in offsets]
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenEdges:
+        """The doc's edges, made on first use."""
+        if doc._.kg_edges is None:
+            doc._.kg_edges = cls(doc)
+        return doc._.kg_edges
 
     def token_at(self, char: int) -> int:
         return max(0, bisect_right(self.starts, char) - 1)
@@ -129,7 +143,7 @@ class PlaceMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        text = doc.text
+        text = TokenEdges.of(doc).text
         i = 0
         n = len(text)
         while i < n:
@@ -173,7 +187,7 @@ class QuotedProgrammes:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        text = doc.text
+        text = TokenEdges.of(doc).text
         for m in self.pattern.finditer(text):
             inner_idx = next(g for g in range(1, len(m.groups()) + 1) if m.group(g) is not None)
             inner = m.group(inner_idx)
@@ -263,7 +277,7 @@ class SuffixNames:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        edges = TokenEdges(doc)
+        edges = TokenEdges.of(doc)
         text = edges.text
         for m in self.pattern.finditer(text):
             label, min_stem, nested = self.by_suffix[m.group(0)]
@@ -334,8 +348,8 @@ class Enumerations:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        edges = TokenEdges(doc)
-        text = doc.text
+        edges = TokenEdges.of(doc)
+        text = edges.text
         for pos in (m.start() for m in re.finditer("等", text)):
             label = next((lab for lab, rx in self.rows if rx.match(text, pos)), None)
             if label is None:
@@ -389,7 +403,7 @@ class Persons:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        text = doc.text
+        text = TokenEdges.of(doc).text
         for rx in self.patterns:
             for m in rx.finditer(text):
                 out.append(Candidate(m.start(1), m.end(1), "Person", m.group(1), self.name))
@@ -429,7 +443,7 @@ class Merge:
             cands,
             key=lambda c: (-(c.end - c.start), self.rank.get(c.extractor, 99), c.start, c.label),
         )
-        taken = [False] * (len(doc.text) + 1)
+        taken = [False] * (len(TokenEdges.of(doc).text) + 1)
         chosen: list[Candidate] = []
         seen: set[tuple[int, int, str]] = set()
         for c in order:
@@ -489,8 +503,9 @@ class StatisticalNames:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        ends = {t.idx + len(t.text) for t in doc} if self.end_on_token_edge else None
-        text = doc.text  # Doc.text joins every token on each access: once, not per sentence
+        edges = TokenEdges.of(doc)
+        ends = set(edges.ends) if self.end_on_token_edge else None
+        text = edges.text
         sents = [m.span() for m in re.finditer(r"[^\n。！？]+[。！？]?", text)]
         texts = (text[a:b] for a, b in sents)
         for (a, _), pdoc in zip(sents, self.model.pipe(texts, batch_size=64), strict=True):
@@ -543,6 +558,7 @@ class NestedNames:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
+        text = TokenEdges.of(doc).text
         for i, c in enumerate(list(out)):
             for label, suffix, nested in self.rules:
                 if c.label == nested and c.name.endswith(suffix) and not c.nested_ok:
@@ -550,7 +566,7 @@ class NestedNames:
                 if c.label == label and c.name.endswith(suffix) and not c.nested_ok:
                     stem = strip_place_suffix(c.name[: -len(suffix)], self.places)
                     if 2 <= len(stem) <= 6 and stem not in self.places:
-                        at = doc.text.find(stem, c.start, c.end)
+                        at = text.find(stem, c.start, c.end)
                         if at >= 0:
                             out.append(Candidate(at, at + len(stem), nested, stem, self.name, True))
                     break
