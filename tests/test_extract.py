@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from kg.extract.components import clean_name
+from kg.extract.components import TokenEdges, clean_name
 from kg.normalize import normalize_text
 from kg.pipeline import process_all
 from tests.conftest import CORPUS_FILES, ROOT, SEED_FILES
@@ -84,3 +84,15 @@ def test_no_generic_phrase_is_an_entity_in_any_corpus_report():
         (r.doc.name, m.type, m.name) for r in results for m in r.mentions if m.name in GENERIC
     }
     assert not emitted, sorted(emitted)[:20]
+
+
+def test_token_edges_are_the_tokens_offsets_read_once_per_doc():
+    from spacy.lang.zh import Chinese
+
+    nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "char"}}})
+    doc = nlp("推进 比亚迪\n二期")
+    edges = TokenEdges.of(doc)
+    assert edges.text == doc.text
+    assert edges.starts == [t.idx for t in doc]
+    assert edges.ends == [t.idx + len(t.text) for t in doc]
+    assert TokenEdges.of(doc) is edges
