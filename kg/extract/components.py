@@ -15,6 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -26,6 +27,8 @@ if not Doc.has_extension("kg_candidates"):
     Doc.set_extension("kg_candidates", default=None)
 if not Doc.has_extension("kg_entities"):
     Doc.set_extension("kg_entities", default=None)
+if not Doc.has_extension("kg_edges"):
+    Doc.set_extension("kg_edges", default=None)
 
 QUOTE_CHARS = "“”\"'‘’「」『』《》"
 _NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·•\-+]")
@@ -57,14 +60,25 @@ def clean_name(text: str) -> str:
 
 
 class TokenEdges:
-    """Token start offsets of a doc, for finding a name's left edge by walking back over words."""
+    """A doc's text and token offsets, for finding a name's left edge by walking back over words.
+
+    Read once per doc (`TokenEdges.of`) and shared by the components: Doc.text joins every
+    token and iterating a Doc makes a Token object per word, on each access, and a report has
+    tens of thousands of words.
+    """
 
     def __init__(self, doc: Doc) -> None:
-        self.doc = doc
-        # Doc.text joins every token on each access: read it, and the token edges, once
         self.text = doc.text
-        self.starts = [t.idx for t in doc]
-        self.ends = [t.idx + len(t.text) for t in doc]
+        offsets = doc.to_array([IDX, LENGTH]).tolist()
+        self.starts = [a for a, _ in offsets]
+        self.ends = [a + n for a, n in offsets]
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenEdges:
+        """The doc's edges, made on first use."""
+        if doc._.kg_edges is None:
+            doc._.kg_edges = cls(doc)
+        return doc._.kg_edges
 
     def token_at(self, char: int) -> int:
         return max(0, bisect_right(self.starts, char) - 1)
@@ -129,7 +143,7 @@ class PlaceMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        text = doc.text
+        text = TokenEdges.of(doc).text
         i = 0
         n = len(text)
         while i < n:
@@ -173,7 +187,7 @@ class QuotedProgrammes:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        text = doc.text
+        text = TokenEdges.of(doc).text
         for m in self.pattern.finditer(text):
             inner_idx = next(g for g in range(1, len(m.groups()) + 1) if m.group(g) is not None)
             inner = m.group(inner_idx)
@@ -268,7 +282,7 @@ class SuffixNames:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        edges = TokenEdges(doc)
+        edges = TokenEdges.of(doc)
         text = edges.text
         for m in self.pattern.finditer(text):
             label, min_stem, nested = self.by_suffix[m.group(0)]
@@ -357,8 +371,8 @@ class Enumerations:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        edges = TokenEdges(doc)
-        text = doc.text
+        edges = TokenEdges.of(doc)
+        text = edges.text
         starts = set(edges.starts)
         for pos in (m.start() for m in re.finditer("等", text)):
             if pos not in starts:
@@ -427,9 +441,9 @@ class NameList:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        starts = {t.idx for t in doc}
-        ends = {t.idx + len(t.text) for t in doc}
-        for m in self.pattern.finditer(doc.text):
+        edges = TokenEdges.of(doc)
+        starts, ends = set(edges.starts), set(edges.ends)
+        for m in self.pattern.finditer(edges.text):
             if m.start() in starts and m.end() in ends:
                 out.append(Candidate(m.start(), m.end(), self.label, m.group(0), self.name, True))
         return doc
@@ -457,7 +471,7 @@ class Persons:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        text = doc.text
+        text = TokenEdges.of(doc).text
         for rx in self.patterns:
             for m in rx.finditer(text):
                 out.append(Candidate(m.start(1), m.end(1), "Person", m.group(1), self.name))
@@ -525,7 +539,7 @@ class Merge:
             cands,
             key=lambda c: (-(c.end - c.start), self.rank.get(c.extractor, 99), c.start, c.label),
         )
-        taken = [False] * (len(doc.text) + 1)
+        taken = [False] * (len(TokenEdges.of(doc).text) + 1)
         chosen: list[Candidate] = []
         seen: set[tuple[int, int, str]] = set()
         heads: set[tuple[int, str]] = set()  # (start, label) of every chosen unnested name
@@ -589,9 +603,11 @@ class StatisticalNames:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        ends = {t.idx + len(t.text) for t in doc} if self.end_on_token_edge else None
-        sents = [m.span() for m in re.finditer(r"[^\n。！？]+[。！？]?", doc.text)]
-        texts = (doc.text[a:b] for a, b in sents)
+        edges = TokenEdges.of(doc)
+        ends = set(edges.ends) if self.end_on_token_edge else None
+        text = edges.text
+        sents = [m.span() for m in re.finditer(r"[^\n。！？]+[。！？]?", text)]
+        texts = (text[a:b] for a, b in sents)
         for (a, _), pdoc in zip(sents, self.model.pipe(texts, batch_size=64), strict=True):
             for e in pdoc.ents:
                 name = clean_name(e.text)
@@ -653,6 +669,7 @@ class NestedNames:
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
+        text = TokenEdges.of(doc).text
         for i, c in enumerate(list(out)):
             for label, suffix, nested in self.rules:
                 if c.label == nested and c.name.endswith(suffix) and not c.nested_ok:
@@ -664,7 +681,7 @@ class NestedNames:
                         and stem not in self.places
                         and stem.endswith(self.stem_endings)
                     ):
-                        at = doc.text.find(stem, c.start, c.end)
+                        at = text.find(stem, c.start, c.end)
                         if at >= 0:
                             out.append(Candidate(at, at + len(stem), nested, stem, self.name, True))
                     break
