@@ -14,6 +14,7 @@ run: $(STAMP)
 
 test: $(STAMP) browser
 	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff format --check kg tests benchmarks
 	$(BIN)/python -m pytest -q
 
 setup: $(STAMP) browser

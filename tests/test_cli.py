@@ -66,6 +66,7 @@ def test_build_twice_gives_identical_graph(tmp_path, built_seeds):
     assert result.exit_code == 0, result.output
     for name in ("graph.ttl", "graph.nt", "build-report.json"):
         assert (out / name).read_bytes() == (first / name).read_bytes(), name
+
     def files(root: Path) -> list[Path]:  # the build cache (.cache/) is not an output
         return sorted(p.relative_to(root) for d in ("", "assets", "entity", "report")
                       for p in (root / d).glob("*.*") if not p.name.startswith("."))  # fmt: skip

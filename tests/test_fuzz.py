@@ -29,7 +29,7 @@ report_bytes = st.one_of(
         lambda t: t.encode("gb18030")
     ),
 )
-FORBIDDEN_IN_IRI = set(" <>\"{}|\\^`\u202e\u200b\u3000\ufeff") | {chr(c) for c in range(0x21)}
+FORBIDDEN_IN_IRI = set(' <>"{}|\\^`\u202e\u200b\u3000\ufeff') | {chr(c) for c in range(0x21)}
 
 
 @SETTINGS
