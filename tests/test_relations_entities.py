@@ -156,6 +156,32 @@ def test_honours_name_their_recipient_title_and_year():
     }  # 12家企业 is no named recipient; the plan's 力争 is no honour
 
 
+def test_honour_lists_the_entity_stage_half_found_and_titles_without_a_level_word():
+    doc = doc_of(
+        REVIEW + "三明、石狮、上杭获评全国法治政府建设示范县，烟台丁字湾、垦利经开区入选首批国家级"
+        "零碳园区，福州获评国际湿地城市，16所高职学校入选国家“双高计划”，湖滨获批专项债券。\n"
+    )
+    ms = mentions(
+        doc,
+        ("Place", "三明"),
+        ("Place", "上杭"),
+        ("Place", "烟台"),
+        ("Zone", "垦利经开区"),
+        ("Place", "福州"),
+        ("Organization", "高职学校"),
+        ("Place", "湖滨"),
+    )
+    got = {(f.subject, f.object) for f in extract_honours(doc, ms)}
+    assert got == {
+        ("三明", "全国法治政府建设示范县"),
+        ("石狮", "全国法治政府建设示范县"),
+        ("上杭", "全国法治政府建设示范县"),
+        ("烟台丁字湾", "首批国家级零碳园区"),
+        ("垦利经开区", "首批国家级零碳园区"),
+        ("福州", "国际湿地城市"),
+    }  # 16所高职学校 are many unnamed ones; a bond is no title
+
+
 def test_listings_pair_enterprises_and_boards_and_skip_plans():
     doc = doc_of(
         REVIEW + "聚和材料、特瑞斯分别在科创板和北交所挂牌上市，坛墨质检登陆新三板，"

@@ -38,6 +38,7 @@ _NAME = r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}"
 _NAMES = rf"((?:{_NAME}、)*{_NAME}?)"
 _ITEM = re.compile(r"[^、]+")
 _AND = re.compile(r"[^和及与]+")
+_COUNT_BEFORE = re.compile(r"[0-9一二两三四五六七八九十百]+\s*[家个所项户座条名款批]$")
 _SPLIT = re.compile(r"、(?=[^”」]*(?:“|「|$))")  # 、 outside quotation marks
 
 
@@ -115,6 +116,22 @@ def _clause_head(doc: NormalizedDocument, start: int, at: int, r: HonourRules) -
     return out
 
 
+def _recipients(
+    doc: NormalizedDocument, start: int, at: int, inside: list[Mention], r: HonourRules
+) -> list[Mention]:
+    """The named recipients before the cue at `at`: the mentions ending there, or the clause
+    head's list where it names more and holds them all (三明、石狮、上杭获评: 石狮 unfound).
+    A name after a count (16所高职学校) is one of many unnamed ones: no recipient."""
+    who = recipients_before(doc.text, at, inside, r.glue_re)
+    head = _clause_head(doc, start, at, r)
+    spans = {(m.norm_start, m.norm_end) for m in head}
+    if len(head) > len(who) and all((m.norm_start, m.norm_end) in spans for m in who):
+        who = head
+    if who and _COUNT_BEFORE.search(doc.text, max(start, who[0].norm_start - 6), who[0].norm_start):
+        return []
+    return who
+
+
 def clean_title(title: str, r: HonourRules) -> str:
     """A title as the gold writes it: no rank before it (全市首家; 首批 before a quoted title,
     not in 首批国家级零碳园区, where it is part of the list's name), no quotation marks, no
@@ -142,14 +159,16 @@ def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fa
             continue
         at = c.start() + cue.start()
         inside = [m for m in cands if c.start() <= m.norm_start and m.norm_end <= at]
-        who = recipients_before(text, at, inside, r.glue_re) or _clause_head(doc, c.start(), at, r)
+        who = _recipients(doc, c.start(), at, inside, r)
         if not who:
             continue
         titles = []
         for written in _SPLIT.split(clause[cue.end() :]):
             title = clean_title(written, r)
-            if len(title) < 4 or not r.marker_re.search(written):
+            if len(title) < 4:
                 continue
+            if not (r.marker_re.search(written) or title.endswith(r.title_heads)):
+                continue  # 获批专项债 is no title; 福州获评国际湿地城市 is
             if cue.group(0) in r.weak and not title.endswith(r.title_heads):
                 continue
             titles.append(title)
