@@ -170,13 +170,21 @@ def test_milestone_phrase_leading_a_list_and_no_milestone_without_one():
 def test_every_item_of_a_project_list_and_every_joined_stage_is_a_milestone():
     doc = doc_of(
         REVIEW + "华光大厦、滨湖科技园、东方二期等3个超10亿元项目成功签约，"
-        "智能装备项目当年开工、当年封顶。\n"
+        "智能装备项目当年开工、当年封顶，盛天传动、界达零部件项目竣工即投产。\n"
         + PLAN
         + "实现创智大厦、领航大厦等总部项目主体封顶，完成乐山河景观工程、运河廊道工程等项目建设，"
         "完成常泰铁路前期审批工作，加快启动中瑞园区二期项目建设。\n"
     )
     # the entity stage found only some of them, one typed otherwise
-    names = ("东方二期", "智能装备项目", "领航大厦", "乐山河景观工程", "常泰铁路", "中瑞园区二期")
+    names = (
+        "东方二期",
+        "智能装备项目",
+        "界达零部件项目",
+        "领航大厦",
+        "乐山河景观工程",
+        "常泰铁路",
+        "中瑞园区二期",
+    )
     mentions = project_mentions(doc, *names)
     at = doc.text.index("滨湖科技园")
     mentions.append(Mention("t.txt", "Zone", "滨湖科技园", at, at + 5, at, at + 5, at, at + 5, "t"))
@@ -187,6 +195,8 @@ def test_every_item_of_a_project_list_and_every_joined_stage_is_a_milestone():
         ("东方二期", "签约", 2025, "achieved"),
         ("智能装备项目", "开工", 2025, "achieved"),
         ("智能装备项目", "封顶", 2025, "achieved"),
+        ("盛天传动", "投产", 2025, "achieved"),
+        ("界达零部件项目", "投产", 2025, "achieved"),
         ("创智大厦", "封顶", 2026, "planned"),
         ("领航大厦", "封顶", 2026, "planned"),
         ("乐山河景观工程", "竣工", 2026, "planned"),

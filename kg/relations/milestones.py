@@ -46,6 +46,7 @@ class Phrases:
     lead_re: re.Pattern[str]
     tail_re: re.Pattern[str]
     list_re: re.Pattern[str]
+    head_items_re: re.Pattern[str]
     weak_before: frozenset[str]
     weak_rest_re: re.Pattern[str]
 
@@ -77,29 +78,46 @@ def phrases() -> Phrases:
         re.compile(rf"^(?:{_alt(lists['lead'])})"),
         re.compile(lists["list_tail"]),
         re.compile(rf"((?:{item}、)*{item})(?={lists['list_tail']})"),
+        re.compile(rf"(?:{item}、)+$"),
         frozenset(lists["weak_before"]),
         re.compile(lists["weak_rest"]),
     )
 
 
+def _project_lists(
+    ph: Phrases, text: str, start: int, end: int, mentions: list[Mention]
+) -> list[tuple[int, int]]:
+    """The clause's 、-lists of projects: one closed by 等…项目, or one whose last item is a
+    Project mention right before a milestone phrase (盛天传动、界达零部件项目竣工即投产)."""
+    spans = [f.span(1) for f in ph.list_re.finditer(text, start, end)]
+    for m in mentions:
+        if m.type != "Project" or not ph.after_re.match(text, m.norm_end, end):
+            continue
+        head = ph.head_items_re.search(text, start, m.norm_start)
+        if head is not None:
+            spans.append((head.start(), m.norm_end))
+    return spans
+
+
 def _listed_projects(
     doc: NormalizedDocument, ph: Phrases, start: int, end: int, mentions: list[Mention]
 ) -> list[Mention]:
-    """The clause's mentions, with each item of a list closed by 等…项目 made a Project: the
+    """The clause's mentions, with each item of a list of projects made a Project: the
     sentence says they are projects, whatever the entity stage found there."""
     text = doc.text
-    found = ph.list_re.search(text, start, end)
-    if found is None:
-        return mentions
     items: list[tuple[int, int]] = []
-    pos = found.start(1)
-    for name in found.group(1).split("、"):
-        a, b = pos, pos + len(name)
-        pos = b + 1
-        while lead := ph.lead_re.match(text[a:b]):  # 实现创智大厦: 实现 opens the clause
-            a += lead.end()
-        if b - a >= 2:
-            items.append((a, b))
+    for list_start, list_end in _project_lists(ph, text, start, end, mentions):
+        pos = list_start
+        for name in text[list_start:list_end].split("、"):
+            a, b = pos, pos + len(name)
+            pos = b + 1
+            # 实现创智大厦, 建成通车济南至宁津: the clause's opening words are no part of the name
+            while lead := ph.lead_re.match(text[a:b]) or ph.before_re.match(text[a:b]):
+                a += lead.end()
+            if b - a >= 2 and (a, b) not in items:
+                items.append((a, b))
+    if not items:
+        return mentions
     kept = [m for m in mentions if not any(a < m.norm_end and m.norm_start < b for a, b in items)]
     for a, b in items:
         ra, rb = doc.raw_span(a, b)
