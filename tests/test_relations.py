@@ -173,7 +173,8 @@ def test_every_item_of_a_project_list_and_every_joined_stage_is_a_milestone():
         "智能装备项目当年开工、当年封顶，盛天传动、界达零部件项目竣工即投产。\n"
         + PLAN
         + "实现创智大厦、领航大厦等总部项目主体封顶，完成乐山河景观工程、运河廊道工程等项目建设，"
-        "完成常泰铁路前期审批工作，加快启动中瑞园区二期项目建设。\n"
+        "完成常泰铁路前期审批工作，加快启动中瑞园区二期项目建设，"
+        "启动青洋路高架北延、大明路北延改造。\n"
     )
     # the entity stage found only some of them, one typed otherwise
     names = (
@@ -184,6 +185,7 @@ def test_every_item_of_a_project_list_and_every_joined_stage_is_a_milestone():
         "乐山河景观工程",
         "常泰铁路",
         "中瑞园区二期",
+        "大明路北延改造",
     )
     mentions = project_mentions(doc, *names)
     at = doc.text.index("滨湖科技园")
@@ -202,6 +204,8 @@ def test_every_item_of_a_project_list_and_every_joined_stage_is_a_milestone():
         ("乐山河景观工程", "竣工", 2026, "planned"),
         ("运河廊道工程", "竣工", 2026, "planned"),
         ("中瑞园区二期", "开工", 2026, "planned"),
+        ("青洋路高架北延", "开工", 2026, "planned"),
+        ("大明路北延改造", "开工", 2026, "planned"),
     }
 
 

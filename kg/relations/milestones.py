@@ -47,6 +47,7 @@ class Phrases:
     tail_re: re.Pattern[str]
     list_re: re.Pattern[str]
     head_items_re: re.Pattern[str]
+    led_list_re: re.Pattern[str]
     weak_before: frozenset[str]
     weak_rest_re: re.Pattern[str]
 
@@ -79,6 +80,10 @@ def phrases() -> Phrases:
         re.compile(lists["list_tail"]),
         re.compile(rf"((?:{item}、)*{item})(?={lists['list_tail']})"),
         re.compile(rf"(?:{item}、)+$"),
+        re.compile(
+            rf"\s*(?:{_alt(lists['lead'])})*({_alt(list(before))})((?:{item}、)*{item}?)"
+            r"(?:等[^，,。；;]*|(?:项目)?建设)?"
+        ),
         frozenset(lists["weak_before"]),
         re.compile(lists["weak_rest"]),
     )
@@ -87,8 +92,9 @@ def phrases() -> Phrases:
 def _project_lists(
     ph: Phrases, text: str, start: int, end: int, mentions: list[Mention]
 ) -> list[tuple[int, int]]:
-    """The clause's 、-lists of projects: one closed by 等…项目, or one whose last item is a
-    Project mention right before a milestone phrase (盛天传动、界达零部件项目竣工即投产)."""
+    """The clause's 、-lists of projects: one closed by 等…项目, one whose last item is a
+    Project mention right before a milestone phrase (盛天传动、界达零部件项目竣工即投产), or one
+    led by a milestone phrase to the clause end that holds a Project mention."""
     spans = [f.span(1) for f in ph.list_re.finditer(text, start, end)]
     for m in mentions:
         if m.type != "Project" or not ph.after_re.match(text, m.norm_end, end):
@@ -96,6 +102,13 @@ def _project_lists(
         head = ph.head_items_re.search(text, start, m.norm_start)
         if head is not None:
             spans.append((head.start(), m.norm_end))
+    led = ph.led_list_re.fullmatch(text, start, end)  # 启动青洋路高架北延、大明路北延改造
+    if (
+        led is not None
+        and led.group(1) not in ph.weak_before
+        and any(m.type == "Project" and led.start(2) <= m.norm_start for m in mentions)
+    ):
+        spans.append(led.span(2))
     return spans
 
 
