@@ -182,6 +182,18 @@ def test_honour_lists_the_entity_stage_half_found_and_titles_without_a_level_wor
     }  # 16所高职学校 are many unnamed ones; a bond is no title
 
 
+def test_honours_given_one_each_pair_recipients_and_titles_or_give_none():
+    doc = doc_of(
+        REVIEW + "安康、石泉分别入选全国第一批美丽城市、美丽乡村先行区，"
+        "宝鸡、咸阳分别成为国家技术改造、数字化转型试点城市，"
+        "重庆成为中西部地区首个经济总量超过3万亿元的城市。\n"
+    )
+    places = ("安康", "石泉", "宝鸡", "咸阳", "重庆")
+    ms = mentions(doc, *(("Place", p) for p in places))
+    got = {(f.subject, f.object) for f in extract_honours(doc, ms)}
+    assert got == {("安康", "全国第一批美丽城市"), ("石泉", "美丽乡村先行区")}
+
+
 def test_listings_pair_enterprises_and_boards_and_skip_plans():
     doc = doc_of(
         REVIEW + "聚和材料、特瑞斯分别在科创板和北交所挂牌上市，坛墨质检登陆新三板，"

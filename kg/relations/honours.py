@@ -132,6 +132,20 @@ def _recipients(
     return who
 
 
+def _title(written: str, cue: str, r: HonourRules) -> str | None:
+    """The title as the gold writes it, or None where the words name no distinction: no level
+    word or title head (获批专项债), or after a weak cue no title head or a rank phrase with
+    的 (成为中西部地区首个…的城市)."""
+    title = clean_title(written, r)
+    if len(title) < 4:
+        return None
+    if not (r.marker_re.search(written) or title.endswith(r.title_heads)):
+        return None  # 福州获评国际湿地城市 is a title without a level word
+    if cue in r.weak and (not title.endswith(r.title_heads) or "的" in title):
+        return None
+    return title
+
+
 def clean_title(title: str, r: HonourRules) -> str:
     """A title as the gold writes it: no rank before it (全市首家; 首批 before a quoted title,
     not in 首批国家级零碳园区, where it is part of the list's name), no quotation marks, no
@@ -162,20 +176,17 @@ def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fa
         who = _recipients(doc, c.start(), at, inside, r)
         if not who:
             continue
-        titles = []
-        for written in _SPLIT.split(clause[cue.end() :]):
-            title = clean_title(written, r)
-            if len(title) < 4:
-                continue
-            if not (r.marker_re.search(written) or title.endswith(r.title_heads)):
-                continue  # 获批专项债 is no title; 福州获评国际湿地城市 is
-            if cue.group(0) in r.weak and not title.endswith(r.title_heads):
-                continue
-            titles.append(title)
+        written_titles = _SPLIT.split(clause[cue.end() :])
+        marked = r.marker_re.search(clause[cue.end() :]) is not None
+        titles = [t for t in (_title(w, cue.group(0), r) for w in written_titles) if t]
         if cue.group(0) == "分获" and len(who) > 1:
             continue  # 中天钢铁、武进不锈钢分获A和B: who got which is not this rule's to say
-        if "分别" in clause[: cue.start()] and len(who) == len(titles) > 1:
-            pairs = list(zip(who, titles, strict=True))  # 长治、临汾分别入选A、B
+        if "分别" in clause[: cue.start()] and len(who) > 1 and len(written_titles) > 1:
+            if len(written_titles) != len(who) or cue.group(0) in r.weak:
+                continue  # who got which is not this rule's to say
+            # 长治、临汾分别入选A、B: the list's level word (全国第一批) covers every item
+            paired = [clean_title(w, r) for w in written_titles]
+            pairs = [(m, t) for m, t in zip(who, paired, strict=True) if marked and len(t) >= 4]
         else:
             pairs = [(m, t) for t in titles for m in who]
         for m, title in pairs:
