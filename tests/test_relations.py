@@ -276,3 +276,18 @@ def test_other_writings_of_growth_ranges_and_fullwidth_percent():
         ("地区生产总值增长", 2026, 4.5, "%", "target", "至5"),
         ("粮食产量", 2026, 1600.0, "亿斤", "target", "以上"),
     }
+
+
+def test_a_year_the_clause_names_is_the_milestone_year():
+    doc = doc_of(
+        REVIEW
+        + "金坛大桥2024年建成通车，溧阳大道顺利竣工。\n"
+        + PLAN
+        + "滨江大道2027年建成通车。\n"
+    )
+    facts = extract_milestones(doc, project_mentions(doc, "金坛大桥", "溧阳大道", "滨江大道"))
+    assert {(f.subject, f.object, f.year, f.status) for f in facts} == {
+        ("金坛大桥", "通车", 2024, "achieved"),
+        ("溧阳大道", "竣工", 2025, "achieved"),
+        ("滨江大道", "通车", 2027, "planned"),
+    }

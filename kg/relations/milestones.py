@@ -4,7 +4,8 @@ A milestone phrase (kg/data/rules/milestones.tsv) in the same clause as a Projec
 the entity stage, after it (领航大厦顺利封顶; 溧高、常宜高速建成通车 — every item of the list)
 or leading the clause before it (开工建设常泰铁路、盐泰锡常宜铁路). In the review part it is
 achieved in the reviewed year; in the plan part, or with an intent word (确保, 力争, 加快),
-planned for the planned year. Plan-period sections (“十五五”时期) give no year and are skipped.
+planned for the planned year; a year the clause names (2023年建成通车) overrides either.
+Plan-period sections (“十五五”时期) give no year and are skipped.
 A 、-list closed by 等…项目 names projects even where the entity stage missed or typed an item
 otherwise (新龙实验学校、文体中心（一期）等项目竣工交付), and stages joined by 、
 (当年开工、当年封顶) each give a fact. List words are data: kg/data/rules/milestone_lists.json.
@@ -35,6 +36,7 @@ _MAX_BETWEEN = 12  # characters between the project and its phrase: 等重点项
 _LIST_GLUE = re.compile(r"[、和及与\s]*")
 _JOINED = re.compile(r"、[^、]{0,3}")  # between two stages of one project: 、当年
 _MAX_JOINED = 4
+_YEAR = re.compile(r"(20\d{2})\s*年(?!度|均|以来|来|前)")
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,8 @@ def extract_milestones(doc: NormalizedDocument, mentions: list[Mention]) -> list
                 continue  # pursued, not reached: no year can be given
             planned = part == "plan"
             year = doc.metadata.year_planned if planned else doc.metadata.year_reviewed
+            if named := _YEAR.search(text, c.start(), c.end()):  # 2023年建成通车: that year
+                year = int(named.group(1))
             if year is None:
                 continue
             s_start, s_end = next(((a, b) for a, b in sents if a <= m.norm_start < b), c.span())
