@@ -186,12 +186,16 @@ def test_honours_given_one_each_pair_recipients_and_titles_or_give_none():
     doc = doc_of(
         REVIEW + "安康、石泉分别入选全国第一批美丽城市、美丽乡村先行区，"
         "宝鸡、咸阳分别成为国家技术改造、数字化转型试点城市，"
-        "重庆成为中西部地区首个经济总量超过3万亿元的城市。\n"
+        "重庆成为中西部地区首个经济总量超过3万亿元的城市，盘锦大洼区获评国家首批美丽乡村先行区。\n"
     )
-    places = ("安康", "石泉", "宝鸡", "咸阳", "重庆")
+    places = ("安康", "石泉", "宝鸡", "咸阳", "重庆", "盘锦", "大洼区")
     ms = mentions(doc, *(("Place", p) for p in places))
     got = {(f.subject, f.object) for f in extract_honours(doc, ms)}
-    assert got == {("安康", "全国第一批美丽城市"), ("石泉", "美丽乡村先行区")}
+    assert got == {
+        ("安康", "全国第一批美丽城市"),
+        ("石泉", "美丽乡村先行区"),
+        ("大洼区", "国家首批美丽乡村先行区"),  # 盘锦 locates it: no recipient of its own
+    }
 
 
 def test_listings_pair_enterprises_and_boards_and_skip_plans():

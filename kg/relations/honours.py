@@ -33,11 +33,12 @@ from kg.relations.common import (
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#honours"
 _CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
-_LIST_GLUE = re.compile(r"[、和及与\s]*")
+_LIST_GLUE = re.compile(r"\s*[、和及与]\s*")  # a separator: 盘锦大洼区 is one name, not two
 _NAME = r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}"
 _NAMES = rf"((?:{_NAME}、)*{_NAME}?)"
 _ITEM = re.compile(r"[^、]+")
 _AND = re.compile(r"[^和及与]+")
+_COUNT = re.compile(r"[0-9一二两三四五六七八九十百]+\s*[家个所项户座条名款批]")
 _COUNT_BEFORE = re.compile(r"[0-9一二两三四五六七八九十百]+\s*[家个所项户座条名款批]$")
 _SPLIT = re.compile(r"、(?=[^”」]*(?:“|「|$))")  # 、 outside quotation marks
 
@@ -129,7 +130,7 @@ def _recipients(
         who = head
     if who and _COUNT_BEFORE.search(doc.text, max(start, who[0].norm_start - 6), who[0].norm_start):
         return []
-    return who
+    return [m for m in who if not _COUNT.search(m.name)]  # 精细化工2个平台: not one name
 
 
 def _title(written: str, cue: str, r: HonourRules) -> str | None:
