@@ -291,3 +291,14 @@ def test_a_year_the_clause_names_is_the_milestone_year():
         ("溧阳大道", "竣工", 2025, "achieved"),
         ("滨江大道", "通车", 2027, "planned"),
     }
+
+
+def test_counted_items_of_a_project_list_are_no_projects_and_lead_words_no_names():
+    doc = doc_of(
+        PLAN + "建成一批小公园、口袋公园，推进桃仙机场二跑道、沈盘高速改扩建等项目开工建设。\n"
+    )
+    facts = extract_milestones(doc, project_mentions(doc, "沈盘高速改扩建"))
+    assert {(f.subject, f.object) for f in facts} == {
+        ("桃仙机场二跑道", "开工"),
+        ("沈盘高速改扩建", "开工"),
+    }

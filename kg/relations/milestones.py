@@ -52,6 +52,7 @@ class Phrases:
     led_list_re: re.Pattern[str]
     weak_before: frozenset[str]
     weak_rest_re: re.Pattern[str]
+    unnamed_re: re.Pattern[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -88,6 +89,7 @@ def phrases() -> Phrases:
         ),
         frozenset(lists["weak_before"]),
         re.compile(lists["weak_rest"]),
+        re.compile(lists["unnamed"]),
     )
 
 
@@ -129,7 +131,9 @@ def _listed_projects(
             # 实现创智大厦, 建成通车济南至宁津: the clause's opening words are no part of the name
             while lead := ph.lead_re.match(text[a:b]) or ph.before_re.match(text[a:b]):
                 a += lead.end()
-            if b - a >= 2 and (a, b) not in items:
+            if ph.unnamed_re.match(text, a, b) or b - a < 2:
+                continue  # 一批小公园: no name
+            if (a, b) not in items:
                 items.append((a, b))
     if not items:
         return mentions
