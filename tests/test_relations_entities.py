@@ -159,7 +159,8 @@ def test_honours_name_their_recipient_title_and_year():
 def test_honour_lists_the_entity_stage_half_found_and_titles_without_a_level_word():
     doc = doc_of(
         REVIEW + "三明、石狮、上杭获评全国法治政府建设示范县，烟台丁字湾、垦利经开区入选首批国家级"
-        "零碳园区，福州获评国际湿地城市，16所高职学校入选国家“双高计划”，湖滨获批专项债券。\n"
+        "零碳园区，福州获评国际湿地城市，16所高职学校入选国家“双高计划”，湖滨获批专项债券，"
+        "赤壁获批创建国家乡村振兴示范县。\n"
     )
     ms = mentions(
         doc,
@@ -170,6 +171,7 @@ def test_honour_lists_the_entity_stage_half_found_and_titles_without_a_level_wor
         ("Place", "福州"),
         ("Organization", "高职学校"),
         ("Place", "湖滨"),
+        ("Place", "赤壁"),
     )
     got = {(f.subject, f.object) for f in extract_honours(doc, ms)}
     assert got == {
@@ -179,6 +181,7 @@ def test_honour_lists_the_entity_stage_half_found_and_titles_without_a_level_wor
         ("烟台丁字湾", "首批国家级零碳园区"),
         ("垦利经开区", "首批国家级零碳园区"),
         ("福州", "国际湿地城市"),
+        ("赤壁", "国家乡村振兴示范县"),  # 获批创建: the title, without 创建
     }  # 16所高职学校 are many unnamed ones; a bond is no title
 
 
