@@ -167,6 +167,48 @@ def test_milestone_phrase_leading_a_list_and_no_milestone_without_one():
     }
 
 
+def test_every_item_of_a_project_list_and_every_joined_stage_is_a_milestone():
+    doc = doc_of(
+        REVIEW + "华光大厦、滨湖科技园、东方二期等3个超10亿元项目成功签约，"
+        "智能装备项目当年开工、当年封顶，盛天传动、界达零部件项目竣工即投产。\n"
+        + PLAN
+        + "实现创智大厦、领航大厦等总部项目主体封顶，完成乐山河景观工程、运河廊道工程等项目建设，"
+        "完成常泰铁路前期审批工作，加快启动中瑞园区二期项目建设，"
+        "启动青洋路高架北延、大明路北延改造。\n"
+    )
+    # the entity stage found only some of them, one typed otherwise
+    names = (
+        "东方二期",
+        "智能装备项目",
+        "界达零部件项目",
+        "领航大厦",
+        "乐山河景观工程",
+        "常泰铁路",
+        "中瑞园区二期",
+        "大明路北延改造",
+    )
+    mentions = project_mentions(doc, *names)
+    at = doc.text.index("滨湖科技园")
+    mentions.append(Mention("t.txt", "Zone", "滨湖科技园", at, at + 5, at, at + 5, at, at + 5, "t"))
+    facts = extract_milestones(doc, mentions)
+    assert {(f.subject, f.object, f.year, f.status) for f in facts} == {
+        ("华光大厦", "签约", 2025, "achieved"),
+        ("滨湖科技园", "签约", 2025, "achieved"),
+        ("东方二期", "签约", 2025, "achieved"),
+        ("智能装备项目", "开工", 2025, "achieved"),
+        ("智能装备项目", "封顶", 2025, "achieved"),
+        ("盛天传动", "投产", 2025, "achieved"),
+        ("界达零部件项目", "投产", 2025, "achieved"),
+        ("创智大厦", "封顶", 2026, "planned"),
+        ("领航大厦", "封顶", 2026, "planned"),
+        ("乐山河景观工程", "竣工", 2026, "planned"),
+        ("运河廊道工程", "竣工", 2026, "planned"),
+        ("中瑞园区二期", "开工", 2026, "planned"),
+        ("青洋路高架北延", "开工", 2026, "planned"),
+        ("大明路北延改造", "开工", 2026, "planned"),
+    }
+
+
 def test_seed_milestone_of_byd_phase_two_comes_from_the_entity_stage(seed_results):
     r = seed_results[SEED_FILES[1].name]
     facts = extract_relations(r.doc, r.mentions)
@@ -233,4 +275,30 @@ def test_other_writings_of_growth_ranges_and_fullwidth_percent():
         ("地区生产总值增长", 2025, 5.1, "%", "actual", None),
         ("地区生产总值增长", 2026, 4.5, "%", "target", "至5"),
         ("粮食产量", 2026, 1600.0, "亿斤", "target", "以上"),
+    }
+
+
+def test_a_year_the_clause_names_is_the_milestone_year():
+    doc = doc_of(
+        REVIEW
+        + "金坛大桥2024年建成通车，溧阳大道顺利竣工。\n"
+        + PLAN
+        + "滨江大道2027年建成通车。\n"
+    )
+    facts = extract_milestones(doc, project_mentions(doc, "金坛大桥", "溧阳大道", "滨江大道"))
+    assert {(f.subject, f.object, f.year, f.status) for f in facts} == {
+        ("金坛大桥", "通车", 2024, "achieved"),
+        ("溧阳大道", "竣工", 2025, "achieved"),
+        ("滨江大道", "通车", 2027, "planned"),
+    }
+
+
+def test_counted_items_of_a_project_list_are_no_projects_and_lead_words_no_names():
+    doc = doc_of(
+        PLAN + "建成一批小公园、口袋公园，推进桃仙机场二跑道、沈盘高速改扩建等项目开工建设。\n"
+    )
+    facts = extract_milestones(doc, project_mentions(doc, "沈盘高速改扩建"))
+    assert {(f.subject, f.object) for f in facts} == {
+        ("桃仙机场二跑道", "开工"),
+        ("沈盘高速改扩建", "开工"),
     }

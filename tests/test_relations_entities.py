@@ -156,6 +156,51 @@ def test_honours_name_their_recipient_title_and_year():
     }  # 12家企业 is no named recipient; the plan's 力争 is no honour
 
 
+def test_honour_lists_the_entity_stage_half_found_and_titles_without_a_level_word():
+    doc = doc_of(
+        REVIEW + "三明、石狮、上杭获评全国法治政府建设示范县，烟台丁字湾、垦利经开区入选首批国家级"
+        "零碳园区，福州获评国际湿地城市，16所高职学校入选国家“双高计划”，湖滨获批专项债券，"
+        "赤壁获批创建国家乡村振兴示范县。\n"
+    )
+    ms = mentions(
+        doc,
+        ("Place", "三明"),
+        ("Place", "上杭"),
+        ("Place", "烟台"),
+        ("Zone", "垦利经开区"),
+        ("Place", "福州"),
+        ("Organization", "高职学校"),
+        ("Place", "湖滨"),
+        ("Place", "赤壁"),
+    )
+    got = {(f.subject, f.object) for f in extract_honours(doc, ms)}
+    assert got == {
+        ("三明", "全国法治政府建设示范县"),
+        ("石狮", "全国法治政府建设示范县"),
+        ("上杭", "全国法治政府建设示范县"),
+        ("烟台丁字湾", "首批国家级零碳园区"),
+        ("垦利经开区", "首批国家级零碳园区"),
+        ("福州", "国际湿地城市"),
+        ("赤壁", "国家乡村振兴示范县"),  # 获批创建: the title, without 创建
+    }  # 16所高职学校 are many unnamed ones; a bond is no title
+
+
+def test_honours_given_one_each_pair_recipients_and_titles_or_give_none():
+    doc = doc_of(
+        REVIEW + "安康、石泉分别入选全国第一批美丽城市、美丽乡村先行区，"
+        "宝鸡、咸阳分别成为国家技术改造、数字化转型试点城市，"
+        "重庆成为中西部地区首个经济总量超过3万亿元的城市，盘锦大洼区获评国家首批美丽乡村先行区。\n"
+    )
+    places = ("安康", "石泉", "宝鸡", "咸阳", "重庆", "盘锦", "大洼区")
+    ms = mentions(doc, *(("Place", p) for p in places))
+    got = {(f.subject, f.object) for f in extract_honours(doc, ms)}
+    assert got == {
+        ("安康", "全国第一批美丽城市"),
+        ("石泉", "美丽乡村先行区"),
+        ("大洼区", "国家首批美丽乡村先行区"),  # 盘锦 locates it: no recipient of its own
+    }
+
+
 def test_listings_pair_enterprises_and_boards_and_skip_plans():
     doc = doc_of(
         REVIEW + "聚和材料、特瑞斯分别在科创板和北交所挂牌上市，坛墨质检登陆新三板，"

@@ -33,11 +33,13 @@ from kg.relations.common import (
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#honours"
 _CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
-_LIST_GLUE = re.compile(r"[、和及与\s]*")
+_LIST_GLUE = re.compile(r"\s*[、和及与]\s*")  # a separator: 盘锦大洼区 is one name, not two
 _NAME = r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}"
 _NAMES = rf"((?:{_NAME}、)*{_NAME}?)"
 _ITEM = re.compile(r"[^、]+")
 _AND = re.compile(r"[^和及与]+")
+_COUNT = re.compile(r"[0-9一二两三四五六七八九十百]+\s*[家个所项户座条名款批]")
+_COUNT_BEFORE = re.compile(r"[0-9一二两三四五六七八九十百]+\s*[家个所项户座条名款批]$")
 _SPLIT = re.compile(r"、(?=[^”」]*(?:“|「|$))")  # 、 outside quotation marks
 
 
@@ -115,6 +117,36 @@ def _clause_head(doc: NormalizedDocument, start: int, at: int, r: HonourRules) -
     return out
 
 
+def _recipients(
+    doc: NormalizedDocument, start: int, at: int, inside: list[Mention], r: HonourRules
+) -> list[Mention]:
+    """The named recipients before the cue at `at`: the mentions ending there, or the clause
+    head's list where it names more and holds them all (三明、石狮、上杭获评: 石狮 unfound).
+    A name after a count (16所高职学校) is one of many unnamed ones: no recipient."""
+    who = recipients_before(doc.text, at, inside, r.glue_re)
+    head = _clause_head(doc, start, at, r)
+    spans = {(m.norm_start, m.norm_end) for m in head}
+    if len(head) > len(who) and all((m.norm_start, m.norm_end) in spans for m in who):
+        who = head
+    if who and _COUNT_BEFORE.search(doc.text, max(start, who[0].norm_start - 6), who[0].norm_start):
+        return []
+    return [m for m in who if not _COUNT.search(m.name)]  # 精细化工2个平台: not one name
+
+
+def _title(written: str, cue: str, r: HonourRules) -> str | None:
+    """The title as the gold writes it, or None where the words name no distinction: no level
+    word or title head (获批专项债), or after a weak cue no title head or a rank phrase with
+    的 (成为中西部地区首个…的城市)."""
+    title = clean_title(written, r)
+    if len(title) < 4:
+        return None
+    if not (r.marker_re.search(written) or title.endswith(r.title_heads)):
+        return None  # 福州获评国际湿地城市 is a title without a level word
+    if cue in r.weak and (not title.endswith(r.title_heads) or "的" in title):
+        return None
+    return title
+
+
 def clean_title(title: str, r: HonourRules) -> str:
     """A title as the gold writes it: no rank before it (全市首家; 首批 before a quoted title,
     not in 首批国家级零碳园区, where it is part of the list's name), no quotation marks, no
@@ -142,21 +174,20 @@ def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fa
             continue
         at = c.start() + cue.start()
         inside = [m for m in cands if c.start() <= m.norm_start and m.norm_end <= at]
-        who = recipients_before(text, at, inside, r.glue_re) or _clause_head(doc, c.start(), at, r)
+        who = _recipients(doc, c.start(), at, inside, r)
         if not who:
             continue
-        titles = []
-        for written in _SPLIT.split(clause[cue.end() :]):
-            title = clean_title(written, r)
-            if len(title) < 4 or not r.marker_re.search(written):
-                continue
-            if cue.group(0) in r.weak and not title.endswith(r.title_heads):
-                continue
-            titles.append(title)
+        written_titles = _SPLIT.split(clause[cue.end() :])
+        marked = r.marker_re.search(clause[cue.end() :]) is not None
+        titles = [t for t in (_title(w, cue.group(0), r) for w in written_titles) if t]
         if cue.group(0) == "分获" and len(who) > 1:
             continue  # 中天钢铁、武进不锈钢分获A和B: who got which is not this rule's to say
-        if "分别" in clause[: cue.start()] and len(who) == len(titles) > 1:
-            pairs = list(zip(who, titles, strict=True))  # 长治、临汾分别入选A、B
+        if "分别" in clause[: cue.start()] and len(who) > 1 and len(written_titles) > 1:
+            if len(written_titles) != len(who) or cue.group(0) in r.weak:
+                continue  # who got which is not this rule's to say
+            # 长治、临汾分别入选A、B: the list's level word (全国第一批) covers every item
+            paired = [clean_title(w, r) for w in written_titles]
+            pairs = [(m, t) for m, t in zip(who, paired, strict=True) if marked and len(t) >= 4]
         else:
             pairs = [(m, t) for t in titles for m in who]
         for m, title in pairs:
