@@ -51,6 +51,8 @@ class Rules:
     cover_cues: re.Pattern[str]
     cover_max_gap: int
     cover_glue: re.Pattern[str]
+    list_count: re.Pattern[str]
+    list_last_join: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +78,8 @@ def rules() -> Rules:
         cover_cues=re.compile("|".join(map(re.escape, d["cover_cues"]))),
         cover_max_gap=d["cover_max_gap"],
         cover_glue=re.compile(d["cover_glue"]),
+        list_count=re.compile(d["list_count"]),
+        list_last_join=re.compile(d["list_last_join"]),
     )
 
 
@@ -117,8 +121,8 @@ def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) ->
         add(_fact(doc, "defines", d.subject, d.text, d.name_start, d.end, 0.9))
         for part, a, b in components(d.code, doc.text, d.start, d.end):
             add(_fact(doc, "has_component", d.subject, part, a, b, 0.75))
-    glossary_at = doc.glossary[0].start if doc.glossary else None
-    for m, parts in _preceding_parts(doc.text, progs, glossary_at):
+    body = [m for m in progs if not _in_glossary(doc, m.norm_start)]
+    for m, parts in _preceding_parts(doc.text, body):
         for part, a, _ in parts:
             add(_fact(doc, "has_component", m.name, part, a, m.norm_end, 0.7))
     for fact in _plan_periods(doc, progs, defs):
@@ -168,10 +172,9 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
             code = programme_code(g.term)
             out.append(Definition(subject, code, text[start:end], g.term_start, start, end))
     r = rules()
-    glossary_at = min((g.start for g in doc.glossary), default=len(text))
     for m in progs:
-        if m.norm_start >= glossary_at:
-            break
+        if _in_glossary(doc, m.norm_start):
+            continue
         after = m.norm_end + (1 if text[m.norm_end : m.norm_end + 1] in '”"」』' else 0)
         paren = text[after : after + 1]
         if paren in "（(":
@@ -243,9 +246,15 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
             pieces = more
     if want is None:
         # no count to check against: only a list that is the whole first clause, closed
-        # (…等 opens a list of examples of something else)
+        # (…等 opens a list of examples of something else) or closed by its count (A、B等2个)
         first = re.split(r"[，,]", span, maxsplit=1)[0]
+        counted = r.list_count.search(first)
+        if counted and "、" in first[: counted.start()]:
+            first, want = first[: counted.start()], _count(counted.group(1))
         pieces = _split(first, base, r.part_split)
+        if "、" in first and len(pieces) >= 2 and (want is None or len(pieces) < want):
+            *head, (last, at) = pieces
+            pieces = [*head, *_split(last, at, r.list_last_join)]  # A、B和C
         if any("等" in p for p, _ in pieces):
             return []
     if len(pieces) < 2 or (want and len(pieces) != want):
@@ -257,6 +266,15 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
     parts = [q for run in _runs(parts, text) for q in _aligned_first(run)]
     out = [(p, a, a + len(p)) for p, a in parts if r.part_min_len <= len(p) <= r.part_max_len]
     return out if len(out) >= 2 else []
+
+
+def _count(numeral: str) -> int | None:
+    """A list's count as written: 3, 三, 十二."""
+    if numeral.isdigit():
+        return int(numeral)
+    if len(numeral) == 1:
+        return _NUMERALS.get(numeral)
+    return None
 
 
 def _runs(parts: list[tuple[str, int]], text: str) -> list[list[tuple[str, int]]]:
@@ -285,8 +303,14 @@ def _aligned_first(run: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return run
 
 
+def _in_glossary(doc: NormalizedDocument, at: int) -> bool:
+    """Whether an offset lies in a glossary, at the end or after any part: its entries are
+    read as definitions, not as body text."""
+    return any(s.kind == "glossary" and s.start <= at < s.end for s in doc.sections)
+
+
 def _preceding_parts(
-    text: str, progs: list[Mention], stop: int | None
+    text: str, progs: list[Mention]
 ) -> list[tuple[Mention, list[tuple[str, int, int]]]]:
     """A list written right before a programme's code, as many items as the code announces:
     名校长、名教师、名班主任“三名工程”. The items must look alike (one first or last
@@ -295,8 +319,6 @@ def _preceding_parts(
     programme (郑州大学、河南大学“双一流”) give nothing."""
     out: list[tuple[Mention, list[tuple[str, int, int]]]] = []
     for m in progs:
-        if stop is not None and m.norm_start >= stop:
-            break
         code = programme_code(m.name)
         want = None if "、" in code else expected_parts(code)  # 一表清、一网控 lists itself
         end = m.norm_start - (1 if text[m.norm_start - 1 : m.norm_start] in '“"「' else 0)
