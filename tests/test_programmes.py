@@ -104,9 +104,13 @@ def test_uncounted_code_lists_a_closed_or_counted_enumeration():
     got = facts(
         "一、回顾\n推进“链长制”和“城市大脑”。\n名词解释\n"
         "1.“链长制”：包括产业链、创新链和资金链。\n"
-        "2.“城市大脑”：数据中台、算力中心、应用平台等3个板块，统筹城市治理。\n",
-        Programme="链长制|城市大脑",
+        "2.“城市大脑”：数据中台、算力中心、应用平台等3个板块，统筹城市治理。\n"
+        "3.“城市运行网”：以数据为核心，主要包括感知网、指挥网和处置网。\n",
+        Programme="链长制|城市大脑|城市运行网",
     )
+    assert {o for r, s, o in got if r == "has_component" and s == "城市运行网"} == {
+        "感知网", "指挥网", "处置网"
+    }  # fmt: skip
     assert {o for r, s, o in got if r == "has_component" and s == "链长制"} == {
         "产业链", "创新链", "资金链"
     }  # fmt: skip

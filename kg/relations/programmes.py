@@ -53,6 +53,7 @@ class Rules:
     cover_glue: re.Pattern[str]
     list_count: re.Pattern[str]
     list_last_join: re.Pattern[str]
+    list_cues: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +81,7 @@ def rules() -> Rules:
         cover_glue=re.compile(d["cover_glue"]),
         list_count=re.compile(d["list_count"]),
         list_last_join=re.compile(d["list_last_join"]),
+        list_cues=re.compile("|".join(map(re.escape, d["list_cues"]))),
     )
 
 
@@ -247,7 +249,8 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
     if want is None:
         # no count to check against: only a list that is the whole first clause, closed
         # (…等 opens a list of examples of something else) or closed by its count (A、B等2个)
-        first = re.split(r"[，,]", span, maxsplit=1)[0]
+        first, at = _list_clause(span, r)
+        base += at
         counted = r.list_count.search(first)
         if counted and "、" in first[: counted.start()]:
             first, want = first[: counted.start()], _count(counted.group(1))
@@ -266,6 +269,25 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
     parts = [q for run in _runs(parts, text) for q in _aligned_first(run)]
     out = [(p, a, a + len(p)) for p, a in parts if r.part_min_len <= len(p) <= r.part_max_len]
     return out if len(out) >= 2 else []
+
+
+def _list_clause(span: str, r: Rules) -> tuple[str, int]:
+    """The clause of a definition's first sentence that holds its list, with its offset: the
+    first clause, else a later one after a list cue (…，包括A、B和C) or closed by a count
+    (…，重点发展A、B、C等3个…), else the first clause."""
+    clauses = [(m.group(0), m.start()) for m in re.finditer(r"[^，,]+", span)]
+    if not clauses or "、" in clauses[0][0]:
+        return clauses[0] if clauses else ("", 0)
+    for clause, at in clauses[1:]:
+        cue = r.list_cues.search(clause)
+        rest = clause[cue.end() :] if cue else ""
+        if cue and "、" in rest:
+            lead = len(rest) - len(rest.lstrip("：:"))
+            return rest[lead:], at + cue.end() + lead
+        counted = r.list_count.search(clause)
+        if counted and "、" in clause[: counted.start()]:
+            return clause, at
+    return clauses[0]
 
 
 def _count(numeral: str) -> int | None:
