@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from kg.gazetteer import DATA_DIR
 from kg.model import GlossaryEntry, Section
@@ -40,6 +41,7 @@ class GlossaryRules:
     term_max: int
     unnumbered_needs_quote: bool
     closes: re.Pattern[str]
+    entry_split: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +57,7 @@ def glossary_rules() -> GlossaryRules:
         term_max=d["term_max"],
         unnumbered_needs_quote=d["unnumbered_needs_quote"],
         closes=re.compile(d["closes"]),
+        entry_split=re.compile(d["entry_split"]),
     )
 
 
@@ -99,33 +102,42 @@ def parse_structure(text: str) -> tuple[list[Section], list[GlossaryEntry]]:
             if not line:
                 continue
         if in_glossary is not None:
-            if pending is not None and not r.number.match(line):
-                glossary.append(_entry(text, pending, lstart, lstart + len(line)))
-                pending = None
+            if pending is None and _split_line(line, r) is None and r.closes.match(line):
+                in_glossary.end = lstart  # the next part: a glossary written after a part ends
+                in_glossary = None
+                _add_section(line, lstart, len(text), roots, stack)
                 continue
-            pending = None
-            parsed = _split_line(line, r)
-            if parsed is None:
-                if r.closes.match(line):
-                    in_glossary.end = lstart
-                    in_glossary = None
-                    _add_section(line, lstart, len(text), roots, stack)
-                continue
-            d0, d1 = parsed.definition
-            if parsed.term is not None:
-                t0, t1 = lstart + parsed.term[0], lstart + parsed.term[1]
-            else:
-                span = _marked_term(text, in_glossary.start, parsed.marker or "")
-                if span is None:
+            for seg, sstart in _segments(line, lstart, r):
+                if pending is not None and not r.number.match(seg):
+                    glossary.append(_entry(text, pending, sstart, sstart + len(seg)))
+                    pending = None
                     continue
-                t0, t1 = span
-            if d0 == d1:
-                pending = (lstart, t0, t1)
-            else:
-                glossary.append(_entry(text, (lstart, t0, t1), lstart + d0, lstart + d1))
+                pending = None
+                parsed = _split_line(seg, r)
+                if parsed is None:
+                    continue
+                d0, d1 = parsed.definition
+                if parsed.term is not None:
+                    t0, t1 = sstart + parsed.term[0], sstart + parsed.term[1]
+                else:
+                    span = _marked_term(text, in_glossary.start, parsed.marker or "")
+                    if span is None:
+                        continue
+                    t0, t1 = span
+                if d0 == d1:
+                    pending = (sstart, t0, t1)
+                else:
+                    glossary.append(_entry(text, (sstart, t0, t1), sstart + d0, sstart + d1))
             continue
         _add_section(line, lstart, len(text), roots, stack)
     return roots, glossary
+
+
+def _segments(line: str, lstart: int, r: GlossaryRules) -> list[tuple[str, int]]:
+    """A glossary line cut where a numbered entry follows a sentence end: a glossary written
+    as one paragraph (1.“A”：…。2.“B”：…)."""
+    cuts = [0, *(m.end() for m in r.entry_split.finditer(line)), len(line)]
+    return [(line[a:b].rstrip(), lstart + a) for a, b in pairwise(cuts) if line[a:b].strip()]
 
 
 def _entry(text: str, term: tuple[int, int, int], d0: int, d1: int) -> GlossaryEntry:
