@@ -262,7 +262,7 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
             return []
     if len(pieces) < 2 or (want and len(pieces) != want):
         return []
-    parts = [_clean_part(p, a, r) for p, a in pieces]
+    parts = [_clean_part(p, a, r, first=i == 0) for i, (p, a) in enumerate(pieces)]
     last, at = parts[-1]
     parts[-1] = (r.part_last_tail.sub("", last), at)
     parts = _shared_head(_shared_tail(parts))
@@ -378,9 +378,10 @@ def _split(span: str, base: int, sep: re.Pattern[str]) -> list[tuple[str, int]]:
     return out
 
 
-def _clean_part(part: str, at: int, r: Rules) -> tuple[str, int]:
-    """A part without a lead cue (包括：), trailing count (各10家以上) or generic head (产业)."""
-    lead = r.define_lead.match(part)
+def _clean_part(part: str, at: int, r: Rules, first: bool) -> tuple[str, int]:
+    """A part without a lead cue (包括：; on the first part only: 指挥网 is a part), trailing
+    count (各10家以上) or generic head (产业)."""
+    lead = r.define_lead.match(part) if first else None
     if lead:
         part, at = part[lead.end() :], at + lead.end()
     part = r.part_tail.sub("", part)
