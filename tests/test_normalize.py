@@ -188,6 +188,77 @@ def test_glossary_section_is_recognised_with_its_terms():
     assert doc.quality["glossary_entries"] == len(doc.glossary) >= 5
 
 
+# hand-made glossaries in the layouts reports use: (text, {term: definition})
+GLOSSARY_LAYOUTS = {
+    "heading alone, 1. and colon": (
+        "一、回顾\n推进“双链”融合。\n名词解释\n1.“双链”：指产业链和创新链。\n",
+        {"“双链”": "指产业链和创新链。"},
+    ),
+    "bracketed heading, （1） and 是指": (
+        "一、回顾\n推进“双链”融合。\n【名词解释】\n（1）“双链”是指产业链和创新链。\n",
+        {"“双链”": "产业链和创新链。"},
+    ),
+    "附： heading, unnumbered, 即 and a bare term": (
+        "一、回顾\n附：名词解释\n“双链”即产业链和创新链。\n三区三线：指城镇开发边界和生态保护红线。\n",
+        {"“双链”": "产业链和创新链。", "三区三线": "指城镇开发边界和生态保护红线。"},
+    ),
+    "（1） and a comma before the cue": (
+        "一、回顾\n名词解释\n（1）“双链”，是指产业链和创新链。\n",
+        {"“双链”": "产业链和创新链。"},
+    ),
+    "1、 term alone, definition on the next line": (
+        "一、回顾\n注释\n1、“四上”企业\n指规模以上工业等法人单位。\n",
+        {"“四上”企业": "指规模以上工业等法人单位。"},
+    ),
+    "［1］ and [2] entries": (
+        "一、回顾\n注：\n［1］“双链”：指产业链和创新链。\n[2]链长制 指由领导担任链长。\n",
+        {"“双链”": "指产业链和创新链。", "链长制": "由领导担任链长。"},
+    ),
+    "footnotes ① without a term, marker in the body": (
+        "一、回顾\n推进“双一流”①建设。\n注\n①指世界一流大学和一流学科。\n",
+        {"“双一流”": "指世界一流大学和一流学科。"},
+    ),
+    "footnote ［1］ without a heading": (
+        "一、回顾\n实施“链长制”［1］。\n［1］即由领导担任链长。\n",
+        {"“链长制”": "即由领导担任链长。"},
+    ),
+    "one paragraph of entries": (
+        "一、回顾\n名词解释：1.“双链”：指产业链和创新链。2.“三区”：指城镇、农业和生态空间。\n",
+        {"“双链”": "指产业链和创新链。", "“三区”": "指城镇、农业和生态空间。"},
+    ),
+    "heading with its first entry on the line": (
+        "一、回顾\n注：“链长制”是指由领导担任链长。\n",
+        {"“链长制”": "由领导担任链长。"},
+    ),
+}
+
+
+@pytest.mark.parametrize("layout", GLOSSARY_LAYOUTS, ids=str)
+def test_glossary_entries_are_read_in_every_layout(layout):
+    text, want = GLOSSARY_LAYOUTS[layout]
+    _, glossary = parse_structure(text)
+    assert {g.term: g.definition for g in glossary} == want
+    for g in glossary:
+        assert text[g.term_start : g.term_end] == g.term
+        assert g.definition in text[g.start : g.end]
+
+
+def test_a_glossary_after_each_part_ends_at_the_next_part():
+    text = (
+        "一、回顾\n推进“双链”融合。\n注释：\n1.“双链”：指产业链和创新链。\n"
+        "二、计划\n实施“四化同步”。\n注1：“四化同步”：工业化、信息化同步发展。\n"
+    )
+    roots, glossary = parse_structure(text)
+    assert [s.kind for s in roots] == ["section", "glossary", "section", "glossary"]
+    assert roots[2].title == "计划" and roots[1].end == roots[2].start
+    assert [g.term for g in glossary] == ["“双链”", "“四化同步”"]
+
+
+def test_body_lines_that_look_like_a_heading_open_no_glossary():
+    roots, glossary = parse_structure("一、回顾\n注重实效：推进工作。\n这是指一种做法。\n")
+    assert [s.kind for s in roots] == ["section"] and glossary == []
+
+
 @pytest.mark.parametrize("path", SEED_FILES + CORPUS_FILES, ids=lambda p: p.name)
 def test_normalising_twice_changes_nothing(path):
     once = normalize_document(read_document(path)).text

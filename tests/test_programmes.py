@@ -85,6 +85,40 @@ def test_term_alone_on_its_line_takes_the_next_line_as_definition():
     assert {o for r, _, o in got if r == "has_component"} == {"产业链", "创新链"}
 
 
+def test_footnote_and_per_part_glossaries_define_and_list_parts():
+    got = facts(
+        "一、回顾\n推进“双一流”①建设。\n注：\n①指世界一流大学和一流学科。\n"
+        "二、计划\n实施“四个一”工程。\n【名词解释】\n［1］“四个一”工程：即一张图、一张网、一平台、一中心。\n",
+        Programme="双一流|四个一",
+    )
+    assert ("defines", "双一流", "指世界一流大学和一流学科") in got
+    assert {o for r, s, o in got if r == "has_component" and s == "双一流"} == {
+        "世界一流大学", "一流学科"
+    }  # fmt: skip
+    assert {o for r, s, o in got if r == "has_component" and s == "四个一"} == {
+        "一张图", "一张网", "一平台", "一中心"
+    }  # fmt: skip
+
+
+def test_uncounted_code_lists_a_closed_or_counted_enumeration():
+    got = facts(
+        "一、回顾\n推进“链长制”和“城市大脑”。\n名词解释\n"
+        "1.“链长制”：包括产业链、创新链和资金链。\n"
+        "2.“城市大脑”：数据中台、算力中心、应用平台等3个板块，统筹城市治理。\n"
+        "3.“城市运行网”：以数据为核心，主要包括感知网、指挥网和处置网。\n",
+        Programme="链长制|城市大脑|城市运行网",
+    )
+    assert {o for r, s, o in got if r == "has_component" and s == "城市运行网"} == {
+        "感知网", "指挥网", "处置网"
+    }  # fmt: skip
+    assert {o for r, s, o in got if r == "has_component" and s == "链长制"} == {
+        "产业链", "创新链", "资金链"
+    }  # fmt: skip
+    assert {o for r, s, o in got if r == "has_component" and s == "城市大脑"} == {
+        "数据中台", "算力中心", "应用平台"
+    }  # fmt: skip
+
+
 def test_inline_parenthesis_and_cue_explain_a_quoted_code():
     got = facts(
         "一、回顾\n实施“两链一网”（产业链、创新链和服务网）行动。"

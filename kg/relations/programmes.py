@@ -51,6 +51,9 @@ class Rules:
     cover_cues: re.Pattern[str]
     cover_max_gap: int
     cover_glue: re.Pattern[str]
+    list_count: re.Pattern[str]
+    list_last_join: re.Pattern[str]
+    list_cues: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +79,9 @@ def rules() -> Rules:
         cover_cues=re.compile("|".join(map(re.escape, d["cover_cues"]))),
         cover_max_gap=d["cover_max_gap"],
         cover_glue=re.compile(d["cover_glue"]),
+        list_count=re.compile(d["list_count"]),
+        list_last_join=re.compile(d["list_last_join"]),
+        list_cues=re.compile("|".join(map(re.escape, d["list_cues"]))),
     )
 
 
@@ -117,8 +123,8 @@ def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) ->
         add(_fact(doc, "defines", d.subject, d.text, d.name_start, d.end, 0.9))
         for part, a, b in components(d.code, doc.text, d.start, d.end):
             add(_fact(doc, "has_component", d.subject, part, a, b, 0.75))
-    glossary_at = doc.glossary[0].start if doc.glossary else None
-    for m, parts in _preceding_parts(doc.text, progs, glossary_at):
+    body = [m for m in progs if not _in_glossary(doc, m.norm_start)]
+    for m, parts in _preceding_parts(doc.text, body):
         for part, a, _ in parts:
             add(_fact(doc, "has_component", m.name, part, a, m.norm_end, 0.7))
     for fact in _plan_periods(doc, progs, defs):
@@ -168,10 +174,9 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
             code = programme_code(g.term)
             out.append(Definition(subject, code, text[start:end], g.term_start, start, end))
     r = rules()
-    glossary_at = min((g.start for g in doc.glossary), default=len(text))
     for m in progs:
-        if m.norm_start >= glossary_at:
-            break
+        if _in_glossary(doc, m.norm_start):
+            continue
         after = m.norm_end + (1 if text[m.norm_end : m.norm_end + 1] in '”"」』' else 0)
         paren = text[after : after + 1]
         if paren in "（(":
@@ -243,20 +248,55 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
             pieces = more
     if want is None:
         # no count to check against: only a list that is the whole first clause, closed
-        # (…等 opens a list of examples of something else)
-        first = re.split(r"[，,]", span, maxsplit=1)[0]
+        # (…等 opens a list of examples of something else) or closed by its count (A、B等2个)
+        first, at = _list_clause(span, r)
+        base += at
+        counted = r.list_count.search(first)
+        if counted and "、" in first[: counted.start()]:
+            first, want = first[: counted.start()], _count(counted.group(1))
         pieces = _split(first, base, r.part_split)
+        if "、" in first and len(pieces) >= 2 and (want is None or len(pieces) < want):
+            *head, (last, at) = pieces
+            pieces = [*head, *_split(last, at, r.list_last_join)]  # A、B和C
         if any("等" in p for p, _ in pieces):
             return []
     if len(pieces) < 2 or (want and len(pieces) != want):
         return []
-    parts = [_clean_part(p, a, r) for p, a in pieces]
+    parts = [_clean_part(p, a, r, first=i == 0) for i, (p, a) in enumerate(pieces)]
     last, at = parts[-1]
     parts[-1] = (r.part_last_tail.sub("", last), at)
     parts = _shared_head(_shared_tail(parts))
     parts = [q for run in _runs(parts, text) for q in _aligned_first(run)]
     out = [(p, a, a + len(p)) for p, a in parts if r.part_min_len <= len(p) <= r.part_max_len]
     return out if len(out) >= 2 else []
+
+
+def _list_clause(span: str, r: Rules) -> tuple[str, int]:
+    """The clause of a definition's first sentence that holds its list, with its offset: the
+    first clause, else a later one after a list cue (…，包括A、B和C) or closed by a count
+    (…，重点发展A、B、C等3个…), else the first clause."""
+    clauses = [(m.group(0), m.start()) for m in re.finditer(r"[^，,]+", span)]
+    if not clauses or "、" in clauses[0][0]:
+        return clauses[0] if clauses else ("", 0)
+    for clause, at in clauses[1:]:
+        cue = r.list_cues.search(clause)
+        rest = clause[cue.end() :] if cue else ""
+        if cue and "、" in rest:
+            lead = len(rest) - len(rest.lstrip("：:"))
+            return rest[lead:], at + cue.end() + lead
+        counted = r.list_count.search(clause)
+        if counted and "、" in clause[: counted.start()]:
+            return clause, at
+    return clauses[0]
+
+
+def _count(numeral: str) -> int | None:
+    """A list's count as written: 3, 三, 十二."""
+    if numeral.isdigit():
+        return int(numeral)
+    if len(numeral) == 1:
+        return _NUMERALS.get(numeral)
+    return None
 
 
 def _runs(parts: list[tuple[str, int]], text: str) -> list[list[tuple[str, int]]]:
@@ -285,8 +325,14 @@ def _aligned_first(run: list[tuple[str, int]]) -> list[tuple[str, int]]:
     return run
 
 
+def _in_glossary(doc: NormalizedDocument, at: int) -> bool:
+    """Whether an offset lies in a glossary, at the end or after any part: its entries are
+    read as definitions, not as body text."""
+    return any(s.kind == "glossary" and s.start <= at < s.end for s in doc.sections)
+
+
 def _preceding_parts(
-    text: str, progs: list[Mention], stop: int | None
+    text: str, progs: list[Mention]
 ) -> list[tuple[Mention, list[tuple[str, int, int]]]]:
     """A list written right before a programme's code, as many items as the code announces:
     名校长、名教师、名班主任“三名工程”. The items must look alike (one first or last
@@ -295,8 +341,6 @@ def _preceding_parts(
     programme (郑州大学、河南大学“双一流”) give nothing."""
     out: list[tuple[Mention, list[tuple[str, int, int]]]] = []
     for m in progs:
-        if stop is not None and m.norm_start >= stop:
-            break
         code = programme_code(m.name)
         want = None if "、" in code else expected_parts(code)  # 一表清、一网控 lists itself
         end = m.norm_start - (1 if text[m.norm_start - 1 : m.norm_start] in '“"「' else 0)
@@ -334,9 +378,10 @@ def _split(span: str, base: int, sep: re.Pattern[str]) -> list[tuple[str, int]]:
     return out
 
 
-def _clean_part(part: str, at: int, r: Rules) -> tuple[str, int]:
-    """A part without a lead cue (包括：), trailing count (各10家以上) or generic head (产业)."""
-    lead = r.define_lead.match(part)
+def _clean_part(part: str, at: int, r: Rules, first: bool) -> tuple[str, int]:
+    """A part without a lead cue (包括：; on the first part only: 指挥网 is a part), trailing
+    count (各10家以上) or generic head (产业)."""
+    lead = r.define_lead.match(part) if first else None
     if lead:
         part, at = part[lead.end() :], at + lead.end()
     part = r.part_tail.sub("", part)
