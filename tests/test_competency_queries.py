@@ -102,12 +102,6 @@ def test_cq04_on_provinces_answers_what_extraction_found(corpus_build):
     assert got == byd_rows(res)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="regressed when the entity rules merged (b757f14): kg_merge's head check drops "
-    "比亚迪新能源商用车 (a Project ending in no head of rules/project_heads.txt, though its list "
-    "closes with 等项目), and in 广东省 undertakes gives 深汕比亚迪 → 深汕比亚迪二期, not 比亚迪",
-)
 def test_cq04_on_provinces_finds_byds_projects_there(corpus_build):
     out, _ = corpus_build
     got = {(r["项目"], r.get("节点", ""), r.get("年份", "")) for r in answers("cq04.rq", out)}

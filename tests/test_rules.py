@@ -141,3 +141,18 @@ def test_a_place_in_brackets_stays_inside_a_zone_name():
     found = _entities("高水平建设中国(安徽)自贸试验区，打造中欧(常州)国际合作园区。")
     zones = {name for label, name in found if label == "Zone"}
     assert {"中国(安徽)自贸试验区", "中欧(常州)国际合作园区"} <= zones
+
+
+def test_merge_keeps_a_project_named_by_its_company_and_product_whatever_it_ends_in():
+    from kg.extract.components import Candidate
+
+    nlp = load_pipeline()
+    text = "加快推进比亚迪新能源商用车、智能网联汽车等项目。"
+    doc = nlp.make_doc(text)
+    doc._.kg_candidates = [
+        Candidate(4, 7, "Enterprise", "比亚迪", "kg_enterprise_names", True),
+        Candidate(4, 13, "Project", "比亚迪新能源商用车", "kg_ner"),
+        Candidate(14, 20, "Project", "智能网联汽车", "kg_ner"),
+    ]
+    names = {(c.label, c.name) for c in nlp.get_pipe("kg_merge")(doc)._.kg_entities}
+    assert names == {("Enterprise", "比亚迪"), ("Project", "比亚迪新能源商用车")}

@@ -521,19 +521,27 @@ class Merge:
         self.heads: dict[str, tuple[str, ...]] = {}
         self.whole_names: set[str] = set()
 
-    def _headed(self, c: Candidate) -> bool:
+    def _headed(self, c: Candidate, companies: set[str]) -> bool:
+        """Whether a name ends in a head of its type, or is a project named by its company and
+        product (比亚迪新能源商用车, as the guide's 比亚迪高端电机电控), which ends anywhere."""
         heads = self.heads.get(c.label)
-        return heads is None or c.name.endswith(heads)
+        if heads is None or c.name.endswith(heads):
+            return True
+        return c.label == "Project" and any(
+            c.name.startswith(n) and len(c.name) - len(n) >= 2 for n in companies
+        )
 
     def __call__(self, doc: Doc) -> Doc:
+        proposed = doc._.kg_candidates or []
+        companies = {c.name for c in proposed if c.label == "Enterprise" and len(c.name) >= 2}
         cands = [
             c
-            for c in (doc._.kg_candidates or [])
+            for c in proposed
             if c.name
             and c.name not in self.generic
             and not _DAMAGED.search(c.name)
             and len(c.name) >= 2
-            and self._headed(c)
+            and self._headed(c, companies)
         ]
         order = sorted(
             cands,
