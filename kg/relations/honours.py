@@ -21,8 +21,10 @@ from kg.evaluate import QUOTES
 from kg.gazetteer import DATA_DIR
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
+    CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
+    alternation,
     fact_year,
     part_at,
     report_parts,
@@ -32,7 +34,6 @@ from kg.relations.common import (
 )
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#honours"
-_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
 _LIST_GLUE = re.compile(r"\s*[、和及与]\s*")  # a separator: 盘锦大洼区 is one name, not two
 _NAME = r"[\u4e00-\u9fffA-Za-z0-9·]{2,10}"
 _NAMES = rf"((?:{_NAME}、)*{_NAME}?)"
@@ -58,19 +59,15 @@ class HonourRules:
     recipient_types: frozenset[str]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def rules() -> HonourRules:
     """The cue verbs and title markers, read once from kg/data/rules/honours.json."""
     cfg = json.loads((DATA_DIR / "rules/honours.json").read_text(encoding="utf-8"))
     return HonourRules(
-        cue_re=re.compile(_alt(cfg["cues"] + cfg["weak_cues"])),
+        cue_re=re.compile(alternation(cfg["cues"] + cfg["weak_cues"])),
         glue_re=re.compile(cfg["glue"]),
-        intent_re=re.compile(_alt(cfg["intent"])),
-        marker_re=re.compile(_alt(cfg["title_markers"])),
+        intent_re=re.compile(alternation(cfg["intent"])),
+        marker_re=re.compile(alternation(cfg["title_markers"])),
         tail_re=re.compile(cfg["tail"]),
         head_re=re.compile(cfg["head"]),
         weak=frozenset(cfg["weak_cues"]),
@@ -164,7 +161,7 @@ def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fa
     sents = sentence_spans(text)
     cands = with_known_names(doc, mentions, set(r.recipient_types))
     out: list[Fact] = []
-    for c in _CLAUSE.finditer(text):
+    for c in CLAUSE.finditer(text):
         clause = c.group(0)
         cue = r.cue_re.search(clause)
         if cue is None or r.intent_re.search(clause[: cue.start()]):

@@ -19,8 +19,10 @@ from kg.gazetteer import DATA_DIR
 from kg.link import boards
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
+    CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
+    alternation,
     fact_year,
     part_at,
     report_parts,
@@ -30,7 +32,6 @@ from kg.relations.common import (
 )
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#listings"
-_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
 _SUBJECT = re.compile(
     r"\s*((?:[\u4e00-\u9fff]{2,8}?、)*[\u4e00-\u9fff]{2,8}?)(?:分别|先后|成功)*(?:在|于|登陆)"
 )
@@ -45,20 +46,16 @@ class ListingRules:
     intent_re: re.Pattern[str]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def rules() -> ListingRules:
     """Board aliases with a board, and the cue words, read once from kg/data/rules/."""
     cfg = json.loads((DATA_DIR / "rules/listings.json").read_text(encoding="utf-8"))
     board_of = {alias: board for alias, (_, board) in boards().items() if board}
     return ListingRules(
-        board_re=re.compile(_alt(list(board_of))),
+        board_re=re.compile(alternation(list(board_of))),
         board_of=board_of,
-        verb_re=re.compile(_alt(cfg["verbs"])),
-        intent_re=re.compile(_alt(cfg["intent"])),
+        verb_re=re.compile(alternation(cfg["verbs"])),
+        intent_re=re.compile(alternation(cfg["intent"])),
     )
 
 
@@ -106,7 +103,7 @@ def extract_listings(doc: NormalizedDocument, mentions: list[Mention]) -> list[F
     sents = sentence_spans(text)
     firms = with_known_names(doc, mentions, {"Enterprise"})
     out: list[Fact] = []
-    for c in _CLAUSE.finditer(text):
+    for c in CLAUSE.finditer(text):
         clause = c.group(0)
         verb = r.verb_re.search(clause)
         if verb is None or r.intent_re.search(clause):

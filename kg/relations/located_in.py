@@ -25,10 +25,17 @@ from functools import lru_cache
 
 from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, read_list
 from kg.model import Mention, NormalizedDocument
-from kg.relations.common import EXTRACTOR_VERSION, Fact, sentence_at, sentence_spans, span_fact
+from kg.relations.common import (
+    CLAUSE,
+    EXTRACTOR_VERSION,
+    Fact,
+    alternation,
+    sentence_at,
+    sentence_spans,
+    span_fact,
+)
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#located_in"
-_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
 _LEVELS = {"province": 0, "prefecture": 1, "county": 2, "town": 3}
 
 
@@ -44,18 +51,14 @@ class PlaceRules:
     default_place_tails: tuple[str, ...]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def rules() -> PlaceRules:
     """The cue words, read once from kg/data/rules/located_in.json."""
     cfg = json.loads((DATA_DIR / "rules/located_in.json").read_text(encoding="utf-8"))
     return PlaceRules(
-        place_then_entity=re.compile(rf"(?:{_alt(cfg['place_then_entity'])})?"),
-        at_place=re.compile(rf"(?:{_alt(cfg['at_place_verbs'])})"),
-        entity_then_place=re.compile(rf"(?:{_alt(cfg['entity_then_place'])})"),
+        place_then_entity=re.compile(rf"(?:{alternation(cfg['place_then_entity'])})?"),
+        at_place=re.compile(rf"(?:{alternation(cfg['at_place_verbs'])})"),
+        entity_then_place=re.compile(rf"(?:{alternation(cfg['entity_then_place'])})"),
         subject_types=frozenset(cfg["subject_types"]),
         default_types=frozenset(cfg["default_types"]),
         default_levels=frozenset(cfg["default_levels"]),
@@ -75,7 +78,7 @@ def _division_names() -> re.Pattern[str]:
         for n in (d.name, d.short_name)
         if len(n) >= 2
     }
-    return re.compile(_alt(sorted(names)))
+    return re.compile(alternation(sorted(names)))
 
 
 @lru_cache(maxsize=1)
@@ -241,7 +244,7 @@ def _stated(
     year = doc.metadata.year_reviewed or doc.metadata.year_planned
     ordered = sorted(mentions, key=lambda m: m.norm_start)
     out: list[Fact] = []
-    for c in _CLAUSE.finditer(text):
+    for c in CLAUSE.finditer(text):
         inside = [m for m in ordered if c.start() <= m.norm_start and m.norm_end <= c.end()]
         places = [m for m in inside if m.type == "Place"]
         things = [m for m in inside if m.type in r.subject_types]

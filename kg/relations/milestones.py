@@ -21,8 +21,10 @@ from functools import lru_cache
 from kg.gazetteer import DATA_DIR
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
+    CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
+    alternation,
     part_at,
     quote_span,
     report_parts,
@@ -30,7 +32,6 @@ from kg.relations.common import (
 )
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#milestones"
-_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
 _INTENT = re.compile(r"确保|力争|争取|计划|推动|推进|加快|启动|谋划|前期")
 _MAX_BETWEEN = 12  # characters between the project and its phrase: 等重点项目, 年内
 _LIST_GLUE = re.compile(r"[、和及与\s]*")
@@ -55,10 +56,6 @@ class Phrases:
     unnamed_re: re.Pattern[str]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def phrases() -> Phrases:
     """The milestone stages and their phrases, read once from kg/data/rules/milestones.tsv."""
@@ -77,14 +74,14 @@ def phrases() -> Phrases:
     return Phrases(
         after,
         before,
-        re.compile(_alt(list(after))),
-        re.compile(rf"^(?:{_alt(list(before))})"),
-        re.compile(rf"^(?:{_alt(lists['lead'])})"),
+        re.compile(alternation(list(after))),
+        re.compile(rf"^(?:{alternation(list(before))})"),
+        re.compile(rf"^(?:{alternation(lists['lead'])})"),
         re.compile(lists["list_tail"]),
         re.compile(rf"((?:{item}、)*{item})(?={lists['list_tail']})"),
         re.compile(rf"(?:{item}、)+$"),
         re.compile(
-            rf"\s*(?:{_alt(lists['lead'])})*({_alt(list(before))})((?:{item}、)*{item}?)"
+            rf"\s*(?:{alternation(lists['lead'])})*({alternation(list(before))})((?:{item}、)*{item}?)"
             r"(?:等[^，,。；;]*|(?:项目)?建设)?"
         ),
         frozenset(lists["weak_before"]),
@@ -151,7 +148,7 @@ def extract_milestones(doc: NormalizedDocument, mentions: list[Mention]) -> list
     parts = report_parts(doc)
     sents = sentence_spans(text)
     out: list[Fact] = []
-    for c in _CLAUSE.finditer(text):
+    for c in CLAUSE.finditer(text):
         inside = [m for m in mentions if c.start() <= m.norm_start and m.norm_end <= c.end()]
         inside = _listed_projects(doc, ph, c.start(), c.end(), inside)
         inside = [m for m in inside if m.type == "Project"]

@@ -23,6 +23,7 @@ from kg.model import NormalizedDocument
 from kg.relations.common import (
     EXTRACTOR_VERSION,
     Fact,
+    alternation,
     part_at,
     quote_span,
     report_parts,
@@ -71,10 +72,6 @@ class Rules:
     not_after: tuple[str, ...]
 
 
-def _alt(words: object) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # type: ignore[call-overload]
-
-
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """The indicator list and cue words, read once from kg/data/rules/."""
@@ -93,11 +90,11 @@ def rules() -> Rules:
     number = r"\d+(?:\.\d+)?|[一二两三四五六七八九十]+(?=\s*(?:万|亿))"
     value_re = re.compile(
         rf"(?P<gap>{gap})(?P<num>{number})(?:\s*[-—~～至到]\s*(?P<hi>\d+(?:\.\d+)?))?"
-        rf"\s*(?P<unit>{_alt(units)})\s*(?P<q>{_alt(cfg['qualifiers_after'])})?"
+        rf"\s*(?P<unit>{alternation(units)})\s*(?P<q>{alternation(cfg['qualifiers_after'])})?"
     )
     return Rules(
         aliases=aliases,
-        alias_re=re.compile(_alt(aliases)),
+        alias_re=re.compile(alternation(aliases)),
         value_re=value_re,
         units=units,
         after=cfg["qualifiers_after"],

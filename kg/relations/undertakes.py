@@ -18,8 +18,10 @@ from functools import lru_cache
 from kg.gazetteer import DATA_DIR
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
+    CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
+    alternation,
     sentence_spans,
     span_fact,
     with_known_names,
@@ -27,7 +29,6 @@ from kg.relations.common import (
 from kg.relations.located_in import _division_names
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#undertakes"
-_CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")
 
 
 @dataclass(frozen=True)
@@ -42,21 +43,19 @@ class UndertakesRules:
     not_brand_re: re.Pattern[str]
 
 
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
 @lru_cache(maxsize=1)
 def rules() -> UndertakesRules:
     """The cue verbs, read once from kg/data/rules/undertakes.json."""
     cfg = json.loads((DATA_DIR / "rules/undertakes.json").read_text(encoding="utf-8"))
     gap = rf"[^，,。；;、]{{0,{int(cfg['max_gap'])}}}?"
     return UndertakesRules(
-        between_re=re.compile(rf"{gap}(?:{_alt(cfg['between'])}){gap}的?(?:[^，,。；;、]{{0,4}})"),
-        passive_before_re=re.compile(rf"(?:{_alt(cfg['passive_before'])})"),
-        passive_after_re=re.compile(rf"{gap}(?:{_alt(cfg['passive_after'])})"),
+        between_re=re.compile(
+            rf"{gap}(?:{alternation(cfg['between'])}){gap}的?(?:[^，,。；;、]{{0,4}})"
+        ),
+        passive_before_re=re.compile(rf"(?:{alternation(cfg['passive_before'])})"),
+        passive_after_re=re.compile(rf"{gap}(?:{alternation(cfg['passive_after'])})"),
         site_tails=tuple(cfg["site_tails"]),
-        descriptor_re=re.compile(_alt(cfg["descriptors"])),
+        descriptor_re=re.compile(alternation(cfg["descriptors"])),
         brand_min=int(cfg["brand_min"]),
         brand_max=int(cfg["brand_max"]),
         not_brand_re=re.compile(cfg["not_brand"]),
@@ -112,7 +111,7 @@ def extract_undertakes(doc: NormalizedDocument, mentions: list[Mention]) -> list
         firm = _brand(p.name, r, places) or _known_owner(p.name, owners, places)
         if firm:
             add(firm, p, (p.norm_start, p.norm_end), 0.8)
-    for c in _CLAUSE.finditer(text):
+    for c in CLAUSE.finditer(text):
         inside_f = [m for m in firms if c.start() <= m.norm_start and m.norm_end <= c.end()]
         inside_p = [m for m in projects if c.start() <= m.norm_start and m.norm_end <= c.end()]
         for f in inside_f:
