@@ -13,7 +13,7 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -51,20 +51,30 @@ class Gold:
     optional: set[tuple[str, str]] = field(default_factory=set)
 
 
-def read_gold(paths: Iterable[Path]) -> dict[str, Gold]:
-    """Gold entries per document name."""
-    gold: dict[str, Gold] = defaultdict(Gold)
+def _gold_lines(
+    paths: Iterable[Path], key_of: Callable[[dict], Hashable], what: str
+) -> Iterator[tuple[str, Hashable, bool]]:
+    """(document, key, optional) of each line of JSONL gold files; a bad line names its place."""
     for p in paths:
         for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
-                key = (obj["type"], compare_form(obj["name"]))
-                doc = obj["doc"]
-            except (json.JSONDecodeError, KeyError) as exc:
-                raise ValueError(f"{p}:{n}: not a gold entry: {exc}") from exc
-            (gold[doc].optional if obj.get("optional") else gold[doc].required).add(key)
+                yield obj["doc"], key_of(obj), bool(obj.get("optional"))
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise ValueError(f"{p}:{n}: not a {what}: {exc!r}") from exc
+
+
+def _entity_key(obj: dict) -> tuple[str, str]:
+    return obj["type"], compare_form(obj["name"])
+
+
+def read_gold(paths: Iterable[Path]) -> dict[str, Gold]:
+    """Gold entries per document name."""
+    gold: dict[str, Gold] = defaultdict(Gold)
+    for doc, key, optional in _gold_lines(paths, _entity_key, "gold entry"):
+        (gold[doc].optional if optional else gold[doc].required).add(key)
     for g in gold.values():
         g.optional -= g.required
     return dict(gold)
@@ -202,7 +212,7 @@ def relation_key(fact: dict[str, object]) -> RelationKey:
             if rel == "honour" and f == "object":
                 v = _HONOUR_TAIL.sub("", str(v))
         elif f == "value" and v is not None:
-            v = round(float(v), 6)  # type: ignore[arg-type]
+            v = round(float(v), 6)
         elif f == "year" and v is not None:
             v = int(v)  # type: ignore[call-overload]
         values.append(v)
@@ -237,17 +247,8 @@ class RelationGold:
 def read_relation_gold(paths: Iterable[Path]) -> dict[str, RelationGold]:
     """Relation gold facts per document name, as distinct keys."""
     gold: dict[str, RelationGold] = defaultdict(RelationGold)
-    for p in paths:
-        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                key = relation_key(obj)
-                doc = obj["doc"]
-            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise ValueError(f"{p}:{n}: not a relation gold entry: {exc!r}") from exc
-            (gold[doc].optional if obj.get("optional") else gold[doc].required).add(key)
+    for doc, key, optional in _gold_lines(paths, relation_key, "relation gold entry"):
+        (gold[doc].optional if optional else gold[doc].required).add(key)
     for g in gold.values():
         g.optional -= g.required
     return dict(gold)
