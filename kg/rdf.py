@@ -172,16 +172,12 @@ def build_dataset(
                 m.extractor.startswith("kg-metadata/") or m.name == doc.metadata.speaker
             ):
                 report_graphs[m.doc].add((report_iri(base, m.doc), KGO.speaker, e))
-    projects: dict[str, list[tuple[Mention, str]]] = {}
-    for ent in entities:
-        if ent.type == "Project":
-            for m in ent.mentions:
-                projects.setdefault(m.doc, []).append((m, ent.iri))
-    programme_names = names_in_reports(entities)
+    by_doc = _mentions_by_doc(entities)
+    projects = {d: [(m, iri) for m, iri in ms if m.type == "Project"] for d, ms in by_doc.items()}
     programmes = {
-        d: [(m, iri) for m, iri in ms if m.type == "Programme"]
-        for d, ms in _mentions_by_doc(entities).items()
+        d: [(m, iri) for m, iri in ms if m.type == "Programme"] for d, ms in by_doc.items()
     }
+    programme_names = names_in_reports(entities)
     named = _entities_by_mention(entities)
     asserted: set[tuple[URIRef, URIRef, URIRef]] = set()
     # in report order, so the report that first states a located_in or undertakes triple
