@@ -1,4 +1,5 @@
-"""Gold files follow the annotation guide's format, and every name occurs in its document."""
+"""Gold files (entities and relations) follow their documented format, and every name occurs
+in its document."""
 
 import json
 import re
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.evaluate import RELATION_KEYS, relation_key
 from kg.ingest import read_document
 from kg.model import ENTITY_TYPES
 from kg.normalize import normalize_text
@@ -56,5 +58,32 @@ def test_gold_file_entries_are_valid_and_occur_in_the_text(path):
         for e in entries
         if unicodedata.normalize("NFKC", e["name"]) not in flat
         and unicodedata.normalize("NFKC", e["name"]) not in joined
+    ]
+    assert not missing, missing
+
+
+RELATION_GOLD = sorted((ROOT / "tests" / "gold" / "relations").glob("*/*.jsonl"))
+ENTITY_OBJECTS = {"located_in", "undertakes", "covers", "same_as"}
+
+
+@pytest.mark.parametrize("path", RELATION_GOLD, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_relation_gold_entries_have_their_scored_fields_and_names_from_the_text(path):
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert entries and {e["doc"] for e in entries} == {f"{path.stem}.txt"}
+    keys = set()
+    for e in entries:
+        assert e["relation"] in RELATION_KEYS, e
+        assert isinstance(e.get("optional", False), bool), e
+        keys.add(relation_key(e))  # raises KeyError on a missing scored field
+    assert len(keys) == len(entries), "two entries with one scoring key"
+    raw = read_document(_document(f"{path.stem}.txt")).text
+    flat, joined = _searchable(normalize_text(raw)[0].text)
+    names = [e["subject"] for e in entries if e["relation"] != "observation"]
+    names += [e["object"] for e in entries if e["relation"] in ENTITY_OBJECTS]
+    missing = [
+        n
+        for n in names
+        if unicodedata.normalize("NFKC", n) not in flat
+        and unicodedata.normalize("NFKC", n) not in joined
     ]
     assert not missing, missing
