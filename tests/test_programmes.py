@@ -434,3 +434,31 @@ def test_a_list_run_loses_the_words_leading_into_it():
     )
     parts = {o for r, _, o in got if r == "has_component"}
     assert {"农业空间", "生态空间", "城镇空间", "生态保护红线", "城镇开发边界"} <= parts
+
+
+def test_a_list_with_the_codes_count_before_it_gives_components_after_its_lead_verb():
+    got = facts(
+        "一、回顾\n我们将聚力实施产业能级跃升、科创能力攀登、内需扩容增效等“三大工程”，"
+        "推进职称改革、国企改革和项目评审、机构评估、人才评价、成果评奖“四评”改革，"
+        "坚持马克思列宁主义、毛泽东思想、邓小平理论、“三个代表”重要思想、科学发展观。\n",
+        Programme="三大工程|四评|三个代表",
+    )
+    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    assert parts == {
+        ("三大工程", "产业能级跃升"), ("三大工程", "科创能力攀登"), ("三大工程", "内需扩容增效"),
+        ("四评", "项目评审"), ("四评", "机构评估"), ("四评", "人才评价"), ("四评", "成果评奖"),
+    }  # fmt: skip
+
+
+def test_a_generic_head_is_dropped_only_where_one_item_writes_it_for_the_run():
+    got = facts(
+        "一、回顾\n发展“两特”“四新”产业。\n名词解释\n1.“两特”：指智慧能源、新材料产业。\n"
+        "2.“四新”：包括科技研发产业、中医药工业、文旅会展商贸产业、现代金融产业。\n",
+        Programme="两特|四新",
+    )
+    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    assert parts == {
+        ("两特", "智慧能源"), ("两特", "新材料"),
+        ("四新", "科技研发产业"), ("四新", "中医药工业"), ("四新", "文旅会展商贸产业"),
+        ("四新", "现代金融产业"),
+    }  # fmt: skip

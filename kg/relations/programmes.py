@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from kg.gazetteer import DATA_DIR
 from kg.model import Mention, NormalizedDocument
-from kg.relations.common import EXTRACTOR_VERSION, Fact, quote_span, sentence_spans
+from kg.relations.common import EXTRACTOR_VERSION, Fact, alternation, quote_span, sentence_spans
 from kg.resolve import canonical_name
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#programmes"
@@ -54,6 +54,9 @@ class Rules:
     list_count: re.Pattern[str]
     list_last_join: re.Pattern[str]
     list_cues: re.Pattern[str]
+    preceding_glue: re.Pattern[str]
+    preceding_lead: re.Pattern[str]
+    preceding_max_len: int
 
 
 @lru_cache(maxsize=1)
@@ -82,6 +85,9 @@ def rules() -> Rules:
         list_count=re.compile(d["list_count"]),
         list_last_join=re.compile(d["list_last_join"]),
         list_cues=re.compile("|".join(map(re.escape, d["list_cues"]))),
+        preceding_glue=re.compile(d["preceding_glue"]),
+        preceding_lead=re.compile(alternation(d["preceding_lead"])),
+        preceding_max_len=d["preceding_max_len"],
     )
 
 
@@ -266,7 +272,7 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
     last, at = parts[-1]
     parts[-1] = (r.part_last_tail.sub("", last), at)
     parts = _shared_head(_shared_tail(parts))
-    parts = [q for run in _runs(parts, text) for q in _aligned_first(run)]
+    parts = [q for run in _runs(parts, text) for q in _aligned_first(_shared_part_head(run, r))]
     out = [(p, a, a + len(p)) for p, a in parts if r.part_min_len <= len(p) <= r.part_max_len]
     return out if len(out) >= 2 else []
 
@@ -335,28 +341,60 @@ def _preceding_parts(
     text: str, progs: list[Mention]
 ) -> list[tuple[Mention, list[tuple[str, int, int]]]]:
     """A list written right before a programme's code, as many items as the code announces:
-    名校长、名教师、名班主任“三名工程”. The items must look alike (one first or last
-    character shared by all) and each hold a letter of the code it spells out, so that a
-    clause that merely ends before the code (坚定四个自信、做到“两个维护”) or members of the
-    programme (郑州大学、河南大学“双一流”) give nothing."""
+    名校长、名教师、名班主任“三名工程”; A、B、C等“十大工程”.
+
+    Either the items look alike (one first or last character shared by all) and each holds a
+    letter of the code it spells out, so that a clause that merely ends before the code
+    (坚定四个自信、做到“两个维护”) or members of the programme (郑州大学、河南大学“双一流”) give
+    nothing; or the list is closed and has exactly the code's count of three or more items:
+    closed by 等 from the start of its clause (after a lead verb: 推动实现A、…、H等“八个显著提升”),
+    or from a 和 that ends an earlier list (…改革和A、B、C、D“四评”改革). On the dev reports
+    an open list of the right count (做好A、B、C、D、E“五篇大文章”) gave more wrong parts than
+    right ones, so it is not taken.
+    """
+    r = rules()
     out: list[tuple[Mention, list[tuple[str, int, int]]]] = []
     for m in progs:
         code = programme_code(m.name)
         want = None if "、" in code else expected_parts(code)  # 一表清、一网控 lists itself
         end = m.norm_start - (1 if text[m.norm_start - 1 : m.norm_start] in '“"「' else 0)
         lo = max(text.rfind(c, 0, end) for c in "，,。；;：:\n") + 1
+        glue = r.preceding_glue.search(text, lo, end)
+        end = glue.start() if glue else end
         pieces = _split(text[lo:end], lo, re.compile("、"))
         if not want or want < 2 or len(pieces) < want or "、" not in text[lo:end]:
             continue
+        if "、" in _clause_of(text, m.norm_end, 0):
+            continue  # the code is itself an item: 毛泽东思想、“三个代表”重要思想、科学发展观
+        counted = len(pieces) == want and glue is not None and glue.group(0) == "等"
+        if not counted:
+            first, at = pieces[-want]
+            join = list(r.list_last_join.finditer(first))
+            if join:
+                pieces[-want] = (first[join[-1].end() :], at + join[-1].end())
+                counted = True
         pieces = pieces[-want:]
         if any(not 2 <= len(p) <= 10 or re.search(r"[“”\"]", p) for p, _ in pieces[1:]):
-            continue
+            counted = counted and all(
+                2 <= len(p) <= r.preceding_max_len and not re.search(r"[“”\"]", p)
+                for p, _ in pieces[1:]
+            )
+            if not counted:
+                continue
         parts = _aligned_first(_shared_head([(p, a) for p, a in pieces]))
         alike = len({p[0] for p, _ in parts}) == 1 or len({p[-1] for p, _ in parts}) == 1
         letters = set(code) - set(_NUMERALS)
         spelled = all(letters & set(p) for p, _ in parts)
         if alike and spelled and all(2 <= len(p) <= 8 for p, _ in parts):
             out.append((m, [(p, a, a + len(p)) for p, a in parts]))
+        elif counted and want >= 3:
+            (first, at), rest = parts[0], parts[1:]
+            lead = r.preceding_lead.search(first)
+            if lead:
+                first, at = first[lead.end() :], at + lead.end()
+            parts = [(first, at), *rest]
+            if all(2 <= len(p) <= r.preceding_max_len for p, _ in parts):
+                out.append((m, [(p, a, a + len(p)) for p, a in parts]))
     return out
 
 
@@ -379,17 +417,24 @@ def _split(span: str, base: int, sep: re.Pattern[str]) -> list[tuple[str, int]]:
 
 
 def _clean_part(part: str, at: int, r: Rules, first: bool) -> tuple[str, int]:
-    """A part without a lead cue (包括：; on the first part only: 指挥网 is a part), trailing
-    count (各10家以上) or generic head (产业)."""
+    """A part without a lead cue (包括：; on the first part only: 指挥网 is a part) or trailing
+    count (各10家以上)."""
     lead = r.define_lead.match(part) if first else None
     if lead:
         part, at = part[lead.end() :], at + lead.end()
-    part = r.part_tail.sub("", part)
-    for head in r.part_heads:
-        if part.endswith(head) and len(part) - len(head) >= r.part_min_len:
+    return r.part_tail.sub("", part), at
+
+
+def _shared_part_head(run: list[tuple[str, int]], r: Rules) -> list[tuple[str, int]]:
+    """Drop a generic head (产业) that one item writes for its whole run (智慧能源、新材料产业 →
+    新材料); where several items write it (文旅会展商贸产业、现代金融产业), each keeps its own."""
+    heads = [next((h for h in r.part_heads if p.endswith(h)), "") for p, _ in run]
+    out = []
+    for (part, at), head in zip(run, heads, strict=True):
+        if head and heads.count(head) == 1 and len(part) - len(head) >= r.part_min_len:
             part = part[: -len(head)]
-            break
-    return part, at
+        out.append((part, at))
+    return out
 
 
 def _shared_head(parts: list[tuple[str, int]]) -> list[tuple[str, int]]:
