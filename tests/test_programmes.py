@@ -177,6 +177,20 @@ def test_same_as_rules_and_what_they_leave_apart():
     assert same_as("Enterprise", "天合光能", "天合储能") is None
 
 
+def test_same_as_for_a_regions_own_bodies_rank_words_and_league_level_places():
+    places = frozenset({"湖北省", "常州"})
+    party = same_as("Organization", "省委", "中共湖北省委", places)
+    assert party and party.same_as == "中共湖北省委"
+    assert same_as("Organization", "市委", "中共常州市委", places)
+    assert same_as("Organization", "大学", "常州大学", places) is None  # no level: too short
+    assert same_as("Organization", "省委", "中共湖北省委") is None  # 湖北 is not named
+    zone = same_as("Zone", "巴彦淖尔农高区", "巴彦淖尔国家农高区")
+    assert zone and zone.same_as == "巴彦淖尔国家农高区"
+    assert same_as("Zone", "高新区", "国家高新区") is None  # nothing left but the head
+    assert same_as("Place", "阿拉善", "阿拉善盟")
+    assert same_as("Event", "十五运会", "第十五届全国运动会")
+
+
 def test_proposals_settle_chains_and_reject_ambiguous_abbreviations():
     def m(etype: str, name: str) -> Mention:
         return Mention("a", etype, name, 0, 1, 0, 1, 0, 1, "x")

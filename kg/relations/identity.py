@@ -69,8 +69,14 @@ class Rules:
     prefix_types: frozenset[str]
     prefix_min_rest: int
     prefix_levels: tuple[str, ...]
+    prefix_leads: tuple[str, ...]
+    prefix_level_min_rest: int
     prefix_confidence: float
     broad_regions: frozenset[str]
+    dropped_types: frozenset[str]
+    dropped_words: tuple[str, ...]
+    dropped_min_rest: int
+    dropped_confidence: float
     programme_types: frozenset[str]
     programme_heads: frozenset[str]
     programme_confidence: float
@@ -117,8 +123,14 @@ def rules() -> Rules:
         prefix_types=frozenset(pre["types"]),
         prefix_min_rest=pre["min_rest"],
         prefix_levels=tuple(pre["levels"]),
+        prefix_leads=tuple(pre["leads"]),
+        prefix_level_min_rest=pre["level_min_rest"],
         prefix_confidence=pre["confidence"],
         broad_regions=frozenset(x.strip() for x in broad if x.strip() and not x.startswith("#")),
+        dropped_types=frozenset(d["dropped_word"]["types"]),
+        dropped_words=tuple(sorted(d["dropped_word"]["words"], key=len, reverse=True)),
+        dropped_min_rest=d["dropped_word"]["min_rest"],
+        dropped_confidence=d["dropped_word"]["confidence"],
         programme_types=frozenset(d["programme_full_form"]["types"]),
         programme_heads=frozenset(heads),
         programme_confidence=d["programme_full_form"]["confidence"],
@@ -142,7 +154,10 @@ def same_as(etype: str, a: str, b: str, places: frozenset[str] = frozenset()) ->
     if a == b:
         return None
     r = rules()
-    for rule in (_abbreviation, _brand, _variant, _place_suffix, _region_prefix, _programme):
+    rules_in_order = (
+        _abbreviation, _brand, _variant, _place_suffix, _region_prefix, _dropped_word, _programme
+    )  # fmt: skip
+    for rule in rules_in_order:
         found = rule(r, etype, a, b, places) or rule(r, etype, b, a, places)
         if found is not None:
             return found
@@ -235,11 +250,17 @@ def _region_prefix(
     r: Rules, etype: str, full: str, short: str, places: frozenset[str]
 ) -> SameAs | None:
     """A name after the place that locates it: 常州市新北区 / 新北区, 常州市人民政府 /
-    市人民政府 (常州 + 市), 长三角碳纤维…创新中心 / 碳纤维…创新中心."""
-    least = r.suffix_min_stem if etype in r.suffix_types else r.prefix_min_rest
+    市人民政府 (常州 + 市), 中共常州市委 / 市委, 长三角碳纤维…创新中心 / 碳纤维…创新中心."""
+    if etype in r.suffix_types:
+        least = r.suffix_min_stem
+    elif short[:1] in r.prefix_levels:
+        least = r.prefix_level_min_rest  # the region's own body: 市委, 省政府
+    else:
+        least = r.prefix_min_rest
     if etype not in r.prefix_types or len(short) < least:
         return None
-    core = full
+    lead = next((x for x in r.prefix_leads if etype != "Place" and full.startswith(x)), "")
+    core = full[len(lead) :]
     if etype == "Place" and not full.endswith(short) and full[-1] in r.prefix_levels:
         core = full[:-1]  # 常州市天宁区 / 天宁: the place and its level after the prefix
     if not core.endswith(short) or core == short:
@@ -257,6 +278,20 @@ def _region_prefix(
     if etype == "Place":  # the division's own name stays (the issuing regions are named so)
         return _pair(r, etype, full, short, reason, r.prefix_confidence)
     return _pair(r, etype, short, full, reason, r.prefix_confidence)
+
+
+def _dropped_word(
+    r: Rules, etype: str, full: str, short: str, places: frozenset[str]
+) -> SameAs | None:
+    """A name with and without a rank word inside it: 巴彦淖尔国家农高区 / 巴彦淖尔农高区."""
+    if etype not in r.dropped_types or len(short) < r.dropped_min_rest:
+        return None
+    for word in r.dropped_words:
+        at = full.find(word)
+        if at > 0 and full[:at] + full[at + len(word) :] == short:
+            reason = f"name without its rank word: {full} is {short} with {word}"
+            return _pair(r, etype, short, full, reason, r.dropped_confidence)
+    return None
 
 
 def _programme(r: Rules, etype: str, code: str, full: str, places: frozenset[str]) -> SameAs | None:
