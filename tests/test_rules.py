@@ -137,6 +137,13 @@ def test_works_named_after_a_place_are_projects_and_kinds_of_works_are_not():
     assert "城市更新工程" not in projects
 
 
+def test_gazetteer_places_are_whole_words_not_pieces_of_other_words():
+    found = _entities("确保城镇新增就业稳定，发展乡村特色产业。新北区孟河镇建成新市民中心。")
+    places = {name for label, name in found if label == "Place"}
+    assert {"新北区", "孟河镇"} <= places
+    assert not places & {"保城镇", "发展乡"}  # 确保|城镇, 发展|乡村
+
+
 def test_a_place_in_brackets_stays_inside_a_zone_name():
     found = _entities("高水平建设中国(安徽)自贸试验区，打造中欧(常州)国际合作园区。")
     zones = {name for label, name in found if label == "Zone"}
