@@ -144,6 +144,14 @@ def test_gazetteer_places_are_whole_words_not_pieces_of_other_words():
     assert not places & {"保城镇", "发展乡"}  # 确保|城镇, 发展|乡村
 
 
+def test_suffix_names_end_on_a_word_and_leave_a_leading_verb_out():
+    found = _entities("新增普通高中学位2万个。筹设深圳海洋大学，用好大湾区国家技术创新中心。")
+    orgs = {name for label, name in found if label == "Organization"}
+    assert not any(name.endswith("高中学") for name in orgs)  # 高中|学位
+    assert "深圳海洋大学" in orgs and "筹设深圳海洋大学" not in orgs
+    assert "用好大湾区国家技术创新中心" not in orgs
+
+
 def test_a_place_in_brackets_stays_inside_a_zone_name():
     found = _entities("高水平建设中国(安徽)自贸试验区，打造中欧(常州)国际合作园区。")
     zones = {name for label, name in found if label == "Zone"}

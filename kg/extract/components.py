@@ -288,6 +288,7 @@ class SuffixNames:
     ) -> None:
         self.name = name
         self.stop = stop
+        self.long_stop = sorted((w for w in stop if len(w) >= 2), key=len, reverse=True)
         self.max_len = max_len
         # longest suffix wins at a position, so 长江大桥 beats 大桥
         suffixes = sorted({r[1] for r in rows}, key=len, reverse=True)
@@ -303,11 +304,17 @@ class SuffixNames:
         out = _candidates(doc)
         edges = TokenEdges.of(doc)
         text = edges.text
+        ends = set(edges.ends)
         for m in self.pattern.finditer(text):
+            if m.end() not in ends:
+                continue  # the suffix runs on into a word: 普通高中|学位 holds no 高中学
             label, min_stem, nested = self.by_suffix[m.group(0)]
             left = self._bracketed_place_left(
                 edges, edges.walk_left(m.start(), self.stop, self.max_len, m.end()), m.end()
             )
+            # a verb the segmenter split (用|好) is still no part of the name
+            lead = next((w for w in self.long_stop if text.startswith(w, left)), "")
+            left = min(left + len(lead), m.start())
             stem = text[left : m.start()]
             if (
                 len(stem) < min_stem
