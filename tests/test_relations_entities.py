@@ -133,6 +133,12 @@ def test_undertakes_from_the_name_and_from_the_sentence():
     assert not {p for p in got if p[1] == "青果巷三期"}  # a site's phase, not a firm's
 
 
+def test_a_project_named_after_a_known_company_is_its_even_where_the_company_stands_nowhere_alone():
+    doc = doc_of(REVIEW + "奇瑞乘用车技改项目建成投产。\n")
+    got = pairs(extract_undertakes(doc, mentions(doc, ("Project", "奇瑞乘用车技改项目"))))
+    assert got == {("奇瑞", "奇瑞乘用车技改项目")}  # 奇瑞: kg/data/rules/enterprises/names.txt
+
+
 def test_honours_name_their_recipient_title_and_year():
     doc = doc_of(
         REVIEW + "天合光能、星宇车灯获评国家级制造业单项冠军示范企业，"

@@ -1,8 +1,9 @@
 """Enterprise → Project: 比亚迪 → 比亚迪二期; 药明康德投资建设的药明康德高端创新药…基地.
 
 Two ways a project is an enterprise's (tests/gold/README.md, `undertakes`): its name starts
-with the name of an enterprise of the report, maybe after a place (比亚迪二期 holds 比亚迪; a
-name ending like a site, 科创水镇 in 科创水镇三期, is a phase, not a firm); or the clause says
+with the name of an enterprise of the report or of the enterprise gazetteer, maybe after a
+place (比亚迪二期 holds 比亚迪; a name ending like a site, 科创水镇 in 科创水镇三期, is a phase,
+not a firm); or the clause says
 the enterprise invests in, builds or runs it: the enterprise, a cue verb (投资建设, 承建, 运营;
 an amount may stand between: 投资50亿元建设的) and the project, or the project, 由, the
 enterprise and the verb. Cue verbs are data: kg/data/rules/undertakes.json.
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR
+from kg.gazetteer import DATA_DIR, read_list
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
     CLAUSE,
@@ -62,6 +63,13 @@ def rules() -> UndertakesRules:
     )
 
 
+@lru_cache(maxsize=1)
+def known_firms() -> frozenset[str]:
+    """The enterprise gazetteer (rules/enterprises/names.txt): a project named after one of
+    these (奇瑞乘用车技改) is its, whether or not the report names the firm alone."""
+    return frozenset(n for n in read_list("rules/enterprises/names.txt") if len(n) >= 2)
+
+
 def _known_owner(project: str, owners: list[str], places: set[str]) -> str | None:
     """The longest enterprise name of the report that starts the project's name (after a
     place, maybe: 常州比亚迪…)."""
@@ -106,7 +114,7 @@ def extract_undertakes(doc: NormalizedDocument, mentions: list[Mention]) -> list
             )
 
     places = {m.name for m in mentions if m.type == "Place"}
-    owners = [n for n in names if not n.endswith(r.site_tails)]
+    owners = [n for n in names | known_firms() if not n.endswith(r.site_tails)]
     for p in projects:
         firm = _brand(p.name, r, places) or _known_owner(p.name, owners, places)
         if firm:
