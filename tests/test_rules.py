@@ -152,6 +152,17 @@ def test_suffix_names_end_on_a_word_and_leave_a_leading_verb_out():
     assert "用好大湾区国家技术创新中心" not in orgs
 
 
+def test_a_tally_of_works_and_a_kind_of_works_are_no_names():
+    from kg.extract.components import StatisticalNames
+
+    run_on = StatisticalNames.CLAUSE_BREAK  # what the trained NER may not hold
+    assert run_on.search("德令哈4个抽水蓄能电站") and run_on.search("天合光能销售突破600亿元")
+    assert not run_on.search("四个全覆盖") and not run_on.search("轨道交通2号线")
+    found = _entities("开工建设德令哈4个抽水蓄能电站，“一主七辅”民用机场格局基本形成。")
+    assert not any("4个" in name for _, name in found)
+    assert ("Project", "民用机场") not in found
+
+
 def test_a_place_in_brackets_stays_inside_a_zone_name():
     found = _entities("高水平建设中国(安徽)自贸试验区，打造中欧(常州)国际合作园区。")
     zones = {name for label, name in found if label == "Zone"}

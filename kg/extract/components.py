@@ -619,9 +619,12 @@ class StatisticalNames:
 
     PAIRS = ("“”", "‘’", "「」", "『』", "《》")
 
-    # a span across a clause break, or holding an amount of money or a percentage, is a run-on
-    # into the sentence's predicate (天合光能销售突破600亿元), not a name
-    CLAUSE_BREAK = re.compile(r"[，。；：！？,;:!?\n]|\d[\d.]*(?:[万亿]?(?:美?元)|[%％])")
+    # a span across a clause break, or holding an amount of money, a percentage or a count, is
+    # a run-on into the sentence's predicate (天合光能销售突破600亿元) or a tally of things
+    # (德令哈4个抽水蓄能电站), not a name
+    CLAUSE_BREAK = re.compile(
+        r"[，。；：！？,;:!?\n]|\d[\d.]*(?:[万亿]?(?:美?元)|[%％]|[个座家项所条批])"
+    )
 
     def __init__(self, name: str, path: Path, max_len: int, end_on_token_edge: bool) -> None:
         import spacy
