@@ -163,6 +163,11 @@ def test_a_tally_of_works_and_a_kind_of_works_are_no_names():
     assert ("Project", "民用机场") not in found
 
 
+def test_a_bare_company_ending_inside_a_project_name_is_no_company():
+    found = _entities("红狮硅基新材料一期、亚太轻合金绿电高端铝基材料一期建成投产。")
+    assert ("Enterprise", "材料") not in found and ("Enterprise", "新材料") not in found
+
+
 def test_a_place_in_brackets_stays_inside_a_zone_name():
     found = _entities("高水平建设中国(安徽)自贸试验区，打造中欧(常州)国际合作园区。")
     zones = {name for label, name in found if label == "Zone"}

@@ -716,8 +716,8 @@ class NestedNames:
                     if (
                         2 <= len(stem) <= 6
                         and stem not in self.places
-                        and stem.endswith(self.stem_endings)
-                    ):
+                        and any(stem.endswith(e) and stem != e for e in self.stem_endings)
+                    ):  # a bare ending (材料 of …铝基材料一期) names no company
                         at = text.find(stem, c.start, c.end)
                         if at >= 0:
                             out.append(Candidate(at, at + len(stem), nested, stem, self.name, True))
