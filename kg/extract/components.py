@@ -72,6 +72,9 @@ class TokenEdges:
         offsets = doc.to_array([IDX, LENGTH]).tolist()
         self.starts = [a for a, _ in offsets]
         self.ends = [a + n for a, n in offsets]
+        # for "does a word start / end here" tests, which every proposer makes
+        self.start_set = frozenset(self.starts)
+        self.end_set = frozenset(self.ends)
 
     @classmethod
     def of(cls, doc: Doc) -> TokenEdges:
@@ -160,7 +163,7 @@ class PlaceMatcher:
         out = _candidates(doc)
         edges = TokenEdges.of(doc)
         text = edges.text
-        starts, ends = set(edges.starts), set(edges.ends)
+        starts, ends = edges.start_set, edges.end_set
         i = 0
         n = len(text)
         while i < n:
@@ -288,7 +291,8 @@ class SuffixNames:
     ) -> None:
         self.name = name
         self.stop = stop
-        self.long_stop = sorted((w for w in stop if len(w) >= 2), key=len, reverse=True)
+        long_stop = sorted((w for w in stop if len(w) >= 2), key=len, reverse=True)
+        self.lead_stop = re.compile("|".join(map(re.escape, long_stop)))
         self.max_len = max_len
         # longest suffix wins at a position, so 长江大桥 beats 大桥
         suffixes = sorted({r[1] for r in rows}, key=len, reverse=True)
@@ -304,17 +308,16 @@ class SuffixNames:
         out = _candidates(doc)
         edges = TokenEdges.of(doc)
         text = edges.text
-        ends = set(edges.ends)
         for m in self.pattern.finditer(text):
-            if m.end() not in ends:
+            if m.end() not in edges.end_set:
                 continue  # the suffix runs on into a word: 普通高中|学位 holds no 高中学
             label, min_stem, nested = self.by_suffix[m.group(0)]
             left = self._bracketed_place_left(
                 edges, edges.walk_left(m.start(), self.stop, self.max_len, m.end()), m.end()
             )
             # a verb the segmenter split (用|好) is still no part of the name
-            lead = next((w for w in self.long_stop if text.startswith(w, left)), "")
-            left = min(left + len(lead), m.start())
+            lead = self.lead_stop.match(text, left)
+            left = min(lead.end(), m.start()) if lead else left
             stem = text[left : m.start()]
             if (
                 len(stem) < min_stem
@@ -399,9 +402,8 @@ class Enumerations:
         out = _candidates(doc)
         edges = TokenEdges.of(doc)
         text = edges.text
-        starts = set(edges.starts)
         for pos in (m.start() for m in re.finditer("等", text)):
-            if pos not in starts:
+            if pos not in edges.start_set:
                 continue
             label = next((lab for lab, rx in self.rows if self._closes(edges, rx, pos)), None)
             if label is None:
@@ -468,9 +470,8 @@ class NameList:
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
         edges = TokenEdges.of(doc)
-        starts, ends = set(edges.starts), set(edges.ends)
         for m in self.pattern.finditer(edges.text):
-            if m.start() in starts and m.end() in ends:
+            if m.start() in edges.start_set and m.end() in edges.end_set:
                 out.append(Candidate(m.start(), m.end(), self.label, m.group(0), self.name, True))
         return doc
 
@@ -641,7 +642,7 @@ class StatisticalNames:
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
         edges = TokenEdges.of(doc)
-        ends = set(edges.ends) if self.end_on_token_edge else None
+        ends = edges.end_set if self.end_on_token_edge else None
         text = edges.text
         sents = [m.span() for m in re.finditer(r"[^\n。！？]+[。！？]?", text)]
         texts = (text[a:b] for a, b in sents)
