@@ -23,6 +23,7 @@ from kg.resolve import canonical_name
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#programmes"
 COVERED_TYPES = frozenset({"Enterprise", "Project", "Zone"})
+_COMMA = re.compile(r"[，,]")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』\n]{1,20})[”\"」』]")
 _QUOTED_LIST = re.compile(r"[“\"「『]([^”\"」』\n]{3,120})[”\"」』]")
 _NUMERALS = {"一": 1, "两": 2, "二": 2, "双": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
@@ -374,13 +375,8 @@ def _preceding_parts(
                 pieces[-want] = (first[join[-1].end() :], at + join[-1].end())
                 counted = True
         pieces = pieces[-want:]
-        if any(not 2 <= len(p) <= 10 or re.search(r"[“”\"]", p) for p, _ in pieces[1:]):
-            counted = counted and all(
-                2 <= len(p) <= r.preceding_max_len and not re.search(r"[“”\"]", p)
-                for p, _ in pieces[1:]
-            )
-            if not counted:
-                continue
+        if any(re.search(r"[“”\"]", p) for p, _ in pieces[1:]):
+            continue  # item lengths are checked below, on each way of taking the list
         parts = _aligned_first(_shared_head([(p, a) for p, a in pieces]))
         alike = len({p[0] for p, _ in parts}) == 1 or len({p[-1] for p, _ in parts}) == 1
         letters = set(code) - set(_NUMERALS)
@@ -400,7 +396,8 @@ def _preceding_parts(
 
 def _clause_of(span: str, at: int, base: int) -> str:
     """The clause (up to ，) of `span` that starts at normalised offset `at` (`span` at `base`)."""
-    return re.split(r"[，,]", span[at - base :], maxsplit=1)[0]
+    stop = _COMMA.search(span, at - base)
+    return span[at - base : stop.start() if stop else len(span)]
 
 
 def _split(span: str, base: int, sep: re.Pattern[str]) -> list[tuple[str, int]]:

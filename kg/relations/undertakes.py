@@ -71,8 +71,8 @@ def known_firms() -> frozenset[str]:
 
 
 def _known_owner(project: str, owners: list[str], places: set[str]) -> str | None:
-    """The longest enterprise name of the report that starts the project's name (after a
-    place, maybe: 常州比亚迪…)."""
+    """The longest of `owners` (the report's enterprises and the gazetteer's) that starts the
+    project's name (after a place, maybe: 常州比亚迪…)."""
     found = [
         firm
         for firm in owners
