@@ -1,6 +1,7 @@
 """Fuzzing (hypothesis) of what untrusted input reaches first: decoding, the whole normaliser,
-and IRI minting. Whatever the bytes or names, the tool gives a document or a clear IngestError,
-and every IRI it mints is a valid IRI that survives a round trip through the RDF files."""
+IRI minting, and the splitting of a programme's definition into parts. Whatever the bytes or
+names, the tool gives a document or a clear IngestError, every IRI it mints is a valid IRI that
+survives a round trip through the RDF files, and a definition gives parts it quotes exactly."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from kg.ingest import IngestError, decode_bytes, decode_document
 from kg.model import ENTITY_TYPES, RawDocument
 from kg.normalize import normalize_document
 from kg.rdf import mention_iri, report_iri
+from kg.relations.programmes import components
 from kg.resolve import DEFAULT_BASE_IRI, canonical_name, entity_iri
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -124,3 +126,22 @@ def test_hostile_names_round_trip_through_every_rdf_file(tmp_path_factory, label
                       ("graph.jsonld", ox.RdfFormat.JSON_LD)):  # fmt: skip
         got = {(q.subject.value, q.object.value) for q in ox.parse(path=out / name, format=fmt)}
         assert got == expected, name
+
+
+# Pieces of the enumerations definitions write: counts that may make up a whole item (两个中心),
+# separators, list cues and closers, generic heads and plain words.
+LIST_PIECES = st.sampled_from(
+    ["两个", "2个", "各10家以上", "一个", "三大", "中心", "平台", "产业", "新材料", "建好", "管好",
+     "、", "，", "和", "及", "等", "。", "；", "包括", "指", "是指", "：", "“", "”", "1", "0"]
+)  # fmt: skip
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["四个一", "三大工程", "1115", "双链", "一网三中心", "两特三新一智能"]),
+    st.lists(LIST_PIECES, max_size=30).map("".join),
+)
+def test_any_definition_splits_into_parts_quoted_from_it(code, definition):
+    text = f"“{code}”{definition}"
+    for part, a, b in components(code, text, 0, len(text)):
+        assert part and text[a:b] == part

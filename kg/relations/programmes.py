@@ -270,6 +270,9 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
     if len(pieces) < 2 or (want and len(pieces) != want):
         return []
     parts = [_clean_part(p, a, r, first=i == 0) for i, (p, a) in enumerate(pieces)]
+    parts = [(p, a) for p, a in parts if p]  # a part that is only a count (两个中心) names none
+    if len(parts) < 2:
+        return []
     last, at = parts[-1]
     parts[-1] = (r.part_last_tail.sub("", last), at)
     parts = _shared_head(_shared_tail(parts))
