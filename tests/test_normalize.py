@@ -239,6 +239,11 @@ GLOSSARY_LAYOUTS = {
         "一、回顾\n推进“双链”融合。\n本报告名词解释\n1.“双链”：指产业链和创新链。\n",
         {"“双链”": "指产业链和创新链。"},
     ),
+    "heading with the report's title in 《》 and qualifying words": (
+        "一、回顾\n推进“双链”融合。\n《政府工作报告》有关名词术语注释\n"
+        "1.“双链”：指产业链和创新链。\n2.三区三线：指城镇开发边界。\n",
+        {"“双链”": "指产业链和创新链。", "三区三线": "指城镇开发边界。"},
+    ),
 }
 
 
@@ -264,7 +269,9 @@ def test_a_glossary_after_each_part_ends_at_the_next_part():
 
 
 def test_body_lines_that_look_like_a_heading_open_no_glossary():
-    roots, glossary = parse_structure("一、回顾\n注重实效：推进工作。\n这是指一种做法。\n")
+    roots, glossary = parse_structure(
+        "一、回顾\n注重实效：推进工作。\n这是指一种做法。\n高度关注\n做好政策解读和注释工作。\n"
+    )
     assert [s.kind for s in roots] == ["section"] and glossary == []
 
 
