@@ -18,7 +18,7 @@ from kg.model import DocMetadata, Mention, NormalizedDocument, RawDocument
 from kg.normalize import normalize_document
 from kg.ontology import QUERIES_DIR
 from kg.relations.identity import same_as
-from kg.relations.programmes import expected_parts, extract_programme_facts
+from kg.relations.programmes import components, expected_parts, extract_programme_facts
 from kg.resolve import (
     ACCEPTED,
     DEFAULT_BASE_IRI,
@@ -64,6 +64,32 @@ def test_code_numerals_say_how_many_parts():
     assert expected_parts("五统一、一开放") == 6
     assert expected_parts("1115") == 4
     assert expected_parts("城市大管家") is None
+    assert expected_parts("5+1") == 6  # five and one
+    assert expected_parts("三个一批") == 3  # three 一批, not 3 + 1
+
+
+def _parts(code: str, definition: str) -> list[str]:
+    return [p for p, _, _ in components(code, definition, 0, len(definition))]
+
+
+@pytest.mark.parametrize(
+    ("code", "definition", "want"),
+    [
+        ("三区三线", "三区指城镇空间、农业空间、生态空间；三线指开发边界、基本农田、生态红线。",
+         ["城镇空间", "农业空间", "生态空间", "开发边界", "基本农田", "生态红线"]),
+        ("5+1", "“5”指电子信息、装备制造、食品饮料、先进材料、能源化工5个产业，“1”指数字经济。",
+         ["电子信息", "装备制造", "食品饮料", "先进材料", "能源化工", "数字经济"]),
+        ("三个一批", "指签约一批、开工一批、投产一批项目。", ["签约一批", "开工一批", "投产一批"]),
+        ("三医联动", "指医疗、医保、医药联动改革。", ["医疗", "医保", "医药"]),
+        ("四上", "指规上工业企业、资质建筑业企业、限上批零住餐企业、规上服务业企业。",
+         ["规上工业企业", "资质建筑业企业", "限上批零住餐企业", "规上服务业企业"]),
+        ("1269", "指围绕电子信息、装备制造等12条产业链，实施6大行动，培育9个产业集群。", []),
+    ],
+    ids=["groups spelled in turn", "plus code", "N个一X", "code word after the last part",
+         "every part ends alike", "a count of examples is no list"],
+)  # fmt: skip
+def test_definitions_split_into_the_parts_their_code_announces(code, definition, want):
+    assert _parts(code, definition) == want
 
 
 def test_glossary_entry_defines_the_programme_and_lists_its_parts():

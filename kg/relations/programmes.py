@@ -29,6 +29,8 @@ _QUOTED_LIST = re.compile(r"[“\"「『]([^”\"」』\n]{3,120})[”\"」』]"
 _NUMERALS = {"一": 1, "两": 2, "二": 2, "双": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
              "八": 8, "九": 9, "十": 10}  # fmt: skip
 _GROUPS = re.compile(r"([一两二双三四五六七八九十])([^一两二双三四五六七八九十]{1,2})")
+_PLUS_CODE = re.compile(r"^\d{1,2}(?:\+\d{1,2})+$")
+_EACH_ONE = re.compile(r"^([两二三四五六七八九十])个一")
 _CLAUSE_END = re.compile(r"[。；;！？!?\n]")
 _STOP = "。；;\n"
 
@@ -151,6 +153,11 @@ def expected_parts(code: str) -> int | None:
     """How many parts a code announces: 两特三新一智能 → 6, 四项指标 → 4, 双一流 → 2, 1115 → 4."""
     if code.isdigit() and len(code) > 1:
         return len(code)  # each digit one tier: 1115 → four
+    if _PLUS_CODE.match(code):
+        return sum(int(n) for n in code.split("+"))  # 5+1 → five and one
+    each = _EACH_ONE.match(code)
+    if each:
+        return _NUMERALS[each.group(1)]  # 三个一批 → three 一批
     subcodes = re.split(r"[、，,]", code)
     if len(subcodes) > 1:  # 五统一、一开放 → 5 + 1
         counts = [expected_parts(c) for c in subcodes]
@@ -224,14 +231,21 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
     return out
 
 
-def components(code: str, text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+def components(
+    code: str, text: str, start: int, end: int, want: int | None = None
+) -> list[tuple[str, int, int]]:
     """The parts a definition enumerates, as (part, normalised start, end).
 
-    A quoted enumeration inside the definition (“重大项目攻坚突破、…和长江大保护”三大工程) is
-    taken as the list; otherwise the first sentence of the definition. Parts are split on
-    、，； and, when the code announces more parts than that gives, on 和/及/与.
+    A definition that spells out each group of its code (“三区”指…；“三线”指…) gives the
+    parts of each group. A quoted enumeration inside the definition (“重大项目攻坚突破、…和长江
+    大保护”三大工程) is taken as the list; otherwise the first sentence of the definition.
+    Parts are split on 、，； and, when the code announces more parts than that gives, on
+    和/及/与. `want` is the count of parts when the caller knows it better than the code.
     """
     r = rules()
+    grouped = _group_components(code, text, start, end)
+    if grouped is not None:
+        return grouped
     span = text[start:end]
     quoted = _QUOTED_LIST.search(span)
     if quoted and r.part_split.search(quoted.group(1)):
@@ -243,7 +257,7 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
         span = span[lead.end() if lead else 0 :]
         stop = re.search(r"[。；;]", span)
         span = span[: stop.start()] if stop else span
-    want = expected_parts(code)
+    want = want or expected_parts(code)
     pieces = _split(span, base, r.part_split)
     listed = [("、" in _clause_of(span, a, base)) for _, a in pieces]
     while want and any(listed) and len(pieces) > want and not listed[0]:
@@ -269,16 +283,64 @@ def components(code: str, text: str, start: int, end: int) -> list[tuple[str, in
             return []
     if len(pieces) < 2 or (want and len(pieces) != want):
         return []
+    if any(r.list_count.search(p) and "等" in p for p, _ in pieces[:-1]):
+        return []  # A、B等12条产业链，实施6大行动: examples of a count, not the code's parts
     parts = [_clean_part(p, a, r, first=i == 0) for i, (p, a) in enumerate(pieces)]
     parts = [(p, a) for p, a in parts if p]  # a part that is only a count (两个中心) names none
     if len(parts) < 2:
         return []
     last, at = parts[-1]
-    parts[-1] = (r.part_last_tail.sub("", last), at)
+    parts[-1] = (_code_word_tail(r.part_last_tail.sub("", last), code, parts[:-1]), at)
     parts = _shared_head(_shared_tail(parts))
     parts = [q for run in _runs(parts, text) for q in _aligned_first(_shared_part_head(run, r))]
     out = [(p, a, a + len(p)) for p, a in parts if r.part_min_len <= len(p) <= r.part_max_len]
     return out if len(out) >= 2 else []
+
+
+def _group_components(
+    code: str, text: str, start: int, end: int
+) -> list[tuple[str, int, int]] | None:
+    """The parts of a definition that spells out each group of its code in turn (“三区”指A、
+    B、C；“三线”指D、E、F; “5”指A…5个支柱产业，“1”指B), or None when it does not: the
+    groups must all be written, in order, each followed by a cue (指, 是指, 即, ：)."""
+    plus = _PLUS_CODE.match(code)
+    groups = code.split("+") if plus else ["".join(g) for g in _GROUPS.findall(code)]
+    if len(groups) < 2 or (not plus and "".join(groups) != code):
+        return None
+    span = text[start:end]
+    heads: list[tuple[int, int, int]] = []  # (group start, list start, count) in the definition
+    pos = 0
+    for g in groups:
+        m = re.compile(rf"[“\"]?{re.escape(g)}[”\"]?\s*(?:是指|指|即|为|：|:)\s*").search(span, pos)
+        if not m or (heads and span[m.start() - 1 : m.start()] not in "，,；;。 "):
+            return None
+        count = int(g) if g.isdigit() else expected_parts(g)
+        heads.append((m.start(), m.end(), count or 0))
+        pos = m.end()
+    out: list[tuple[str, int, int]] = []
+    ends = [h[0] for h in heads[1:]] + [len(span)]
+    for (_, a, count), b in zip(heads, ends, strict=True):
+        clause = span[a:b]
+        stop = re.search(r"[。；;]", clause)
+        b = a + (stop.start() if stop else len(clause.rstrip("，,")))
+        if count == 1:
+            part, at = _clean_part(span[a:b], start + a, rules(), first=True)
+            if part:
+                out.append((part, at, at + len(part)))
+        else:
+            out += components("", text, start + a, start + b, want=count or None)
+    return out if len(out) >= 2 else None
+
+
+def _code_word_tail(last: str, code: str, others: list[tuple[str, int]]) -> str:
+    """The last part cut before the word its code ends with, when the other parts lack it:
+    医疗、医保、医药联动改革 of 三医联动 → 医药 (联动 is the whole list's, not the last part's)."""
+    numeral = re.match(r"^[一两二双三四五六七八九十]", code)
+    word = code[2:] if numeral else ""  # 三医联动 → 联动
+    if len(word) < 2 or any(word in p for p, _ in others):
+        return last
+    cut = last.find(word)
+    return last[:cut] if cut >= 2 else last
 
 
 def _list_clause(span: str, r: Rules) -> tuple[str, int]:
@@ -464,7 +526,7 @@ def _shared_tail(parts: list[tuple[str, int]]) -> list[tuple[str, int]]:
         return parts
     ends = {p[-1] for p, _ in parts[:-1]}
     last, at = parts[-1]
-    if len(ends) == 1:
+    if len(ends) == 1 and last[-1] not in ends:  # 规模以上服务业企业 ends like the others
         ch = ends.pop()
         cut = last.find(ch)
         if 0 < cut < len(last) - 1:
