@@ -209,6 +209,26 @@ def test_every_item_of_a_project_list_and_every_joined_stage_is_a_milestone():
     }
 
 
+def test_stage_words_of_airports_venues_and_lists_closed_by_a_kind_or_by_the_stage():
+    doc = doc_of(
+        REVIEW + "亳州机场建成通航，方厅水院建成启用，碑林新馆、秦岭博物馆等建成开放，"
+        "可可盖等11处煤矿建成试运转，眉太、岚皋至陕渝界等4条高速公路建成通车。\n"
+        + PLAN
+        + "建成开放上海大歌剧院。\n"
+    )
+    facts = extract_milestones(doc, project_mentions(doc, "亳州机场", "方厅水院", "上海大歌剧院"))
+    assert {(f.subject, f.object, f.year) for f in facts} == {
+        ("亳州机场", "通车", 2025),  # 通航 is the README's 通车
+        ("方厅水院", "开业", 2025),  # 启用: in use
+        ("碑林新馆", "开业", 2025),
+        ("秦岭博物馆", "开业", 2025),
+        ("可可盖", "竣工", 2025),
+        ("眉太", "通车", 2025),
+        ("岚皋至陕渝界", "通车", 2025),
+        ("上海大歌剧院", "开业", 2026),
+    }
+
+
 def test_seed_milestone_of_byd_phase_two_comes_from_the_entity_stage(seed_results):
     r = seed_results[SEED_FILES[1].name]
     facts = extract_relations(r.doc, r.mentions)

@@ -143,7 +143,9 @@ def test_honours_name_their_recipient_title_and_year():
     doc = doc_of(
         REVIEW + "天合光能、星宇车灯获评国家级制造业单项冠军示范企业，"
         "伊顿电力等3家企业获评国家专精特新“小巨人”，12家企业入选省级绿色工厂，"
-        "西夏墅镇创成全市首批近零碳园区称号。\n" + PLAN + "力争孟河镇创成国家级生态镇。\n"
+        "西夏墅镇创成全市首批近零碳园区称号，罗溪、奔牛等2个镇被命名为国家生态文明建设示范区。\n"
+        + PLAN
+        + "力争孟河镇创成国家级生态镇。\n"
     )
     ms = mentions(
         doc,
@@ -152,6 +154,8 @@ def test_honours_name_their_recipient_title_and_year():
         ("Enterprise", "伊顿电力"),
         ("Place", "西夏墅镇"),
         ("Place", "孟河镇"),
+        ("Place", "罗溪"),
+        ("Place", "奔牛"),
     )
     got = {(f.subject, f.object, f.year) for f in extract_honours(doc, ms)}
     assert got == {
@@ -159,6 +163,8 @@ def test_honours_name_their_recipient_title_and_year():
         ("星宇车灯", "国家级制造业单项冠军示范企业", 2022),
         ("伊顿电力", "国家专精特新小巨人", 2022),
         ("西夏墅镇", "近零碳园区", 2022),  # rank and 称号 dropped
+        ("罗溪", "国家生态文明建设示范区", 2022),  # 被命名为
+        ("奔牛", "国家生态文明建设示范区", 2022),
     }  # 12家企业 is no named recipient; the plan's 力争 is no honour
 
 
