@@ -122,3 +122,17 @@ def test_token_edges_are_the_tokens_offsets_read_once_per_doc():
     assert edges.starts == [t.idx for t in doc]
     assert edges.ends == [t.idx + len(t.text) for t in doc]
     assert TokenEdges.of(doc) is edges
+
+
+def test_a_quoted_plan_period_with_its_plan_noun_is_the_plan_and_has_its_period():
+    from kg.extract.pipeline import extract_mentions
+    from kg.model import RawDocument
+    from kg.normalize import normalize_document
+    from kg.relations import extract_relations
+
+    text = "一、2025年工作回顾\n今年是实施“十五五”规划的开局之年。\n"
+    doc = normalize_document(RawDocument("t.txt", "t.txt", text, "utf-8", "0"))
+    mentions = extract_mentions(doc)
+    assert "十五五规划" in {m.name for m in mentions if m.type == "Programme"}
+    facts = {(f.relation, f.subject, f.object) for f in extract_relations(doc, mentions)}
+    assert ("plan_period", "十五五规划", "十五五") in facts
