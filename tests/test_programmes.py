@@ -502,3 +502,14 @@ def test_a_generic_head_is_dropped_only_where_one_item_writes_it_for_the_run():
         ("四新", "科技研发产业"), ("四新", "中医药工业"), ("四新", "文旅会展商贸产业"),
         ("四新", "现代金融产业"),
     }  # fmt: skip
+
+
+def test_an_open_list_of_one_kind_before_a_code_of_its_count_gives_its_parts():
+    got = facts(
+        "一、回顾\n做好科技金融、绿色金融、普惠金融、养老金融、数字金融“五篇大文章”。"
+        "坚持创新、协调、绿色、开放“五大理念”。\n",
+        Programme="五篇大文章|五大理念",
+    )
+    parts = {o for r, s, o in got if r == "has_component" and s == "五篇大文章"}
+    assert parts == {"科技金融", "绿色金融", "普惠金融", "养老金融", "数字金融"}
+    assert not any(s == "五大理念" for _, s, _ in got)  # four items, not five: no list of it
