@@ -514,3 +514,14 @@ def test_an_open_list_of_one_kind_before_a_code_of_its_count_gives_its_parts():
     parts = {o for r, s, o in got if r == "has_component" and s == "五篇大文章"}
     assert parts == {"科技金融", "绿色金融", "普惠金融", "养老金融", "数字金融"}
     assert not any(s == "五大理念" for _, s, _ in got)  # four items, not five: no list of it
+
+
+def test_a_company_named_inside_a_listed_project_does_not_break_the_list_it_covers():
+    got = facts(
+        "一、回顾\n推进株洲中车电驱系统制造、湘潭中联矿山机械装备、郴州锂电等“十大产业项目”建设。\n",
+        Programme="十大产业项目",
+        Project="株洲中车电驱系统制造|湘潭中联矿山机械装备|郴州锂电",
+        Enterprise="中车|中联",
+    )
+    covered = {o for r, s, o in got if r == "covers" and s == "十大产业项目"}
+    assert covered == {"株洲中车电驱系统制造", "湘潭中联矿山机械装备", "郴州锂电"}

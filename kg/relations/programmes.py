@@ -582,6 +582,7 @@ def _covers(doc: NormalizedDocument, progs: list[Mention], mentions: list[Mentio
     r = rules()
     text = doc.text
     ents = sorted((m for m in mentions if m.type in COVERED_TYPES), key=lambda m: m.norm_start)
+    ents = [e for e in ents if not any(_inside(e, o) for o in ents)]  # 中车 of 株洲中车…制造
     out: list[Fact] = []
     for p in progs:
         if any(o is not p and p.norm_start <= o.norm_start and o.norm_end <= p.norm_end
@@ -610,6 +611,15 @@ def _covers(doc: NormalizedDocument, progs: list[Mention], mentions: list[Mentio
             a, b = min(e.norm_start, p.norm_start), max(e.norm_end, p.norm_end)
             out.append(_fact(doc, "covers", p.name, e.name, a, b, 0.75))
     return out
+
+
+def _inside(e: Mention, o: Mention) -> bool:
+    """Whether `e` lies inside the longer mention `o`: a list item is the outer name."""
+    return (
+        o.norm_start <= e.norm_start
+        and e.norm_end <= o.norm_end
+        and o.norm_end - o.norm_start > e.norm_end - e.norm_start
+    )
 
 
 def _instances(ents: list[Mention], text: str, p: Mention, lo: int) -> list[Mention]:
