@@ -69,6 +69,16 @@ def test_zone_names_with_newer_head_nouns():
     assert {("Zone", "巴彦淖尔农高区"), ("Zone", "宝坻中关村科技城")} <= found
 
 
+def test_kinds_of_hospitals_and_schools_are_not_organizations_and_named_ones_are():
+    found = _entities(
+        "新建三级公立综合医院，办好寄宿制学校和职业本科大学，中国语言资源博物馆开馆，"
+        "复旦大学附属中山医院扩建。"
+    )
+    orgs = {name for label, name in found if label == "Organization"}
+    assert not orgs & {"三级公立综合医院", "寄宿制学校", "职业本科大学"}
+    assert "中国语言资源博物馆" in orgs
+
+
 def test_groups_and_banks_are_enterprises_and_their_kinds_are_not():
     found = _entities("支持中原银行、河南农商银行。魏桥集团转型升级。组建义务教育集团。")
     ents = {name for label, name in found if label == "Enterprise"}
