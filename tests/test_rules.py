@@ -197,3 +197,11 @@ def test_merge_keeps_a_project_named_by_its_company_and_product_whatever_it_ends
     ]
     names = {(c.label, c.name) for c in nlp.get_pipe("kg_merge")(doc)._.kg_entities}
     assert names == {("Enterprise", "比亚迪"), ("Project", "比亚迪新能源商用车")}
+
+
+def test_the_model_places_kept_are_gazetteer_names_listed_features_and_villages():
+    ner = load_pipeline().get_pipe("kg_ner")
+    for known in ("宁乡", "合川区", "渭河", "德国", "长三角", "民主村", "奔牛镇中街社区"):
+        assert ner._known_place(known), known
+    for unknown in ("雪豹", "甘宁", "香蕉", "村"):  # the model's places that were no places
+        assert not ner._known_place(unknown), unknown
