@@ -205,3 +205,10 @@ def test_the_model_places_kept_are_gazetteer_names_listed_features_and_villages(
         assert ner._known_place(known), known
     for unknown in ("雪豹", "甘宁", "香蕉", "村"):  # the model's places that were no places
         assert not ner._known_place(unknown), unknown
+
+
+def test_a_quoted_code_takes_a_naming_head_but_not_the_activity_done_with_it():
+    found = _entities("深入实施“四敢”行动，推进“双一流”建设，落实“两新”政策。")
+    programmes = {name for label, name in found if label == "Programme"}
+    assert {"四敢行动", "双一流", "两新"} <= programmes
+    assert not programmes & {"双一流建设", "两新政策"}  # 建设 and 政策 say what is done with it

@@ -191,6 +191,7 @@ class QuotedProgrammes:
         self.name = name
         self.rules = rules
         self.heads = sorted(rules["heads"], key=len, reverse=True)
+        self.activity_heads = set(rules["activity_heads"])
         self.cues = sorted(rules["cues_before"], key=len, reverse=True)
         self.honour_cues = rules["honour_cues_before"]
         self.honour_after = rules["honour_heads_after"]
@@ -234,7 +235,7 @@ class QuotedProgrammes:
                 continue
             a, b = m.start(inner_idx), m.end(inner_idx)
             out.append(Candidate(a, b, "Programme", inner, self.name, nested_ok=True))
-            if head:
+            if head and head not in self.activity_heads:
                 full_end = m.end() + len(head)
                 full = clean_name(text[m.start() : full_end])
                 out.append(Candidate(m.start(), full_end, "Programme", full, self.name))
