@@ -71,12 +71,11 @@ def test_zone_names_with_newer_head_nouns():
 
 def test_kinds_of_hospitals_and_schools_are_not_organizations_and_named_ones_are():
     found = _entities(
-        "新建三级公立综合医院，办好寄宿制学校和职业本科大学，中国语言资源博物馆开馆，"
-        "复旦大学附属中山医院扩建。"
+        "新建三级公立综合医院，办好寄宿制学校和职业本科大学，支持四川大学华西医院发展。"
     )
     orgs = {name for label, name in found if label == "Organization"}
-    assert not orgs & {"三级公立综合医院", "寄宿制学校", "职业本科大学"}
-    assert "中国语言资源博物馆" in orgs
+    assert not {o for o in orgs if o.endswith(("医院", "学校", "大学")) and "四川" not in o}
+    assert "四川大学华西医院" in orgs
 
 
 def test_groups_and_banks_are_enterprises_and_their_kinds_are_not():
@@ -212,3 +211,11 @@ def test_a_quoted_code_takes_a_naming_head_but_not_the_activity_done_with_it():
     programmes = {name for label, name in found if label == "Programme"}
     assert {"四敢行动", "双一流", "两新"} <= programmes
     assert not programmes & {"双一流建设", "两新政策"}  # 建设 and 政策 say what is done with it
+
+
+def test_named_venues_and_plants_are_projects_and_their_kinds_are_not():
+    found = _entities("秦岭博物馆建成开放，府谷电厂二期开工，新建抽水蓄能电站，改造大中型灌区。")
+    projects = {name for label, name in found if label == "Project"}
+    assert "秦岭博物馆" in projects
+    assert not projects & {"抽水蓄能电站", "大中型灌区"}
+    assert ("Organization", "秦岭博物馆") not in found
