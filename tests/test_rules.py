@@ -219,3 +219,9 @@ def test_named_venues_and_plants_are_projects_and_their_kinds_are_not():
     assert "秦岭博物馆" in projects
     assert not projects & {"抽水蓄能电站", "大中型灌区"}
     assert ("Organization", "秦岭博物馆") not in found
+
+
+def test_a_pilot_zone_may_begin_with_a_broad_region_or_a_partner_country():
+    found = _entities("建设中非经贸深度合作先行区，推进苏南国家自主创新示范区建设。")
+    zones = {name for label, name in found if label == "Zone"}
+    assert {"中非经贸深度合作先行区", "苏南国家自主创新示范区"} <= zones

@@ -263,6 +263,7 @@ def _read_suffixes(path: str) -> list[tuple[str, str, int, str]]:
         "max_len": 14,
         "labels": [],
         "place_led": False,
+        "lead_lists": [],
     },
 )
 def make_suffix(
@@ -274,13 +275,16 @@ def make_suffix(
     max_len: int,
     labels: list[str],
     place_led: bool,
+    lead_lists: list[str],
 ) -> SuffixNames:
     """`labels` keeps only the suffix rows of those types (all when empty); with `place_led`
-    a name must begin with an administrative division's name (沈抚示范区, 大连片区)."""
+    a name must begin with an administrative division's name (沈抚示范区, 大连片区) or a name of
+    `lead_lists` (broad regions, partner countries: 苏南…示范区, 中德…合作区)."""
     rows = [r for r in _read_suffixes(suffixes) if not labels or r[0] in labels]
     names = SuffixNames(name, rows, set(read_list(stop_words)), max_len)
     names.generic_modifiers = set(read_list(generic_modifiers))
     names.place_led = place_led
+    names.leads = frozenset(n for path in lead_lists for n in read_list(path))
     return names
 
 
@@ -304,6 +308,7 @@ class SuffixNames:
         self.places = admin_gazetteer().by_name
         self.generic_modifiers: set[str] = set()
         self.place_led = False
+        self.leads: frozenset[str] = frozenset()
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -345,7 +350,10 @@ class SuffixNames:
         return outer if outer < m.start() else left
 
     def _begins_with_place(self, stem: str) -> bool:
-        return any(stem[:k] in self.places for k in range(2, min(len(stem), 6) + 1))
+        return any(
+            stem[:k] in self.places or stem[:k] in self.leads
+            for k in range(2, min(len(stem), 10) + 1)
+        )
 
     def _is_generic(self, edges: TokenEdges, start: int, end: int) -> bool:
         """A stem of descriptive words only (重大产业…, 优质外资…) names no particular thing."""
