@@ -225,3 +225,9 @@ def test_a_pilot_zone_may_begin_with_a_broad_region_or_a_partner_country():
     found = _entities("建设中非经贸深度合作先行区，推进苏南国家自主创新示范区建设。")
     zones = {name for label, name in found if label == "Zone"}
     assert {"中非经贸深度合作先行区", "苏南国家自主创新示范区"} <= zones
+
+
+def test_words_that_are_also_division_names_are_no_places_and_a_merger_verb_no_name():
+    found = _entities("重组组建省工业控股集团。分类引导县城和小城镇发展。坚持以实效惠民生。")
+    assert ("Enterprise", "省工业控股集团") in found
+    assert not {name for label, name in found if label == "Place"} & {"小城镇", "惠民"}
