@@ -261,3 +261,13 @@ def test_kg_extract_relations_prints_the_new_relations_for_a_seed():
     for f in facts:
         assert raw[f["start"] : f["end"]] == f["wording"]
         assert raw[f["sentence_start"] : f["sentence_end"]] == f["quote"]
+
+
+def test_an_industry_or_a_product_is_no_honour_recipient():
+    doc = doc_of(
+        REVIEW
+        + "生物医药、电子信息入选国家先进制造业集群。\n"
+        + "新型碳材料集群获评国家先进制造业集群。\n"
+    )
+    got = {(f.subject, f.object) for f in extract_honours(doc, [])}
+    assert got == {("新型碳材料集群", "国家先进制造业集群")}
