@@ -231,3 +231,9 @@ def test_words_that_are_also_division_names_are_no_places_and_a_merger_verb_no_n
     found = _entities("重组组建省工业控股集团。分类引导县城和小城镇发展。坚持以实效惠民生。")
     assert ("Enterprise", "省工业控股集团") in found
     assert not {name for label, name in found if label == "Place"} & {"小城镇", "惠民"}
+
+
+def test_an_organization_name_starts_after_the_verb_that_sets_it_up():
+    found = _entities("争建国家脑机接口技术创新中心，挂牌重庆大学智能汽车技术学院，办好中小学。")
+    orgs = {name for label, name in found if label == "Organization"}
+    assert orgs == {"国家脑机接口技术创新中心", "重庆大学智能汽车技术学院"}  # 中小学: a kind
