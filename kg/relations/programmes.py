@@ -335,8 +335,7 @@ def _group_components(
 def _code_word_tail(last: str, code: str, others: list[tuple[str, int]]) -> str:
     """The last part cut before the word its code ends with, when the other parts lack it:
     医疗、医保、医药联动改革 of 三医联动 → 医药 (联动 is the whole list's, not the last part's)."""
-    numeral = re.match(r"^[一两二双三四五六七八九十]", code)
-    word = code[2:] if numeral else ""  # 三医联动 → 联动
+    word = code[2:] if code[:1] in _NUMERALS else ""  # 三医联动 → 联动
     if len(word) < 2 or any(word in p for p, _ in others):
         return last
     cut = last.find(word)
