@@ -237,3 +237,13 @@ def test_an_organization_name_starts_after_the_verb_that_sets_it_up():
     found = _entities("争建国家脑机接口技术创新中心，挂牌重庆大学智能汽车技术学院，办好中小学。")
     orgs = {name for label, name in found if label == "Organization"}
     assert orgs == {"国家脑机接口技术创新中心", "重庆大学智能汽车技术学院"}  # 中小学: a kind
+
+
+def test_an_unquoted_programme_is_bounded_by_the_verb_that_launches_it_and_its_head():
+    found = _entities(
+        "深入实施新时代立德树人工程，实施好城市更新行动和固体废物综合治理行动。"
+        "开展打击电诈等违法犯罪专项行动，实施提升行动，推进老旧管网改造工程建设。"
+    )
+    programmes = {n for label, n in found if label == "Programme"}
+    assert {"新时代立德树人工程", "城市更新行动"} <= programmes
+    assert not {"打击电诈等违法犯罪专项行动", "提升行动", "老旧管网改造工程"} & programmes

@@ -638,6 +638,48 @@ def make_ner(
     return ner
 
 
+@Language.factory("kg_cued_names", default_config={"rules": "rules/programme_cues.json"})
+def make_cued(nlp: Language, name: str, rules: str) -> CuedNames:
+    return CuedNames(name, json.loads((DATA_DIR / rules).read_text(encoding="utf-8")))
+
+
+class CuedNames:
+    """Names right after a verb that launches them: 实施城市更新行动, 开展…专项行动.
+
+    Why: most programmes are written without quotation marks, and their names are free
+    phrases (固体废物综合治理行动) that neither a list nor a suffix walk can bound on the left:
+    the launching verb does. The head noun bounds them on the right, and a clause break or a
+    conjunction must follow it, so 实施…工程建设 proposes nothing rather than a half name.
+    """
+
+    def __init__(self, name: str, rules: dict) -> None:
+        self.name = name
+        self.label = rules["label"]
+        alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+        self.pattern = re.compile(
+            rf"(?:{alt(rules['cues'])})(?:{alt(rules['leads'])})?"
+            rf"([\u3400-\u9fffA-Za-z0-9·]{{{rules['min_stem']},{rules['max_stem']}}}?"
+            rf"(?:{alt(rules['heads'])}))(?=[{re.escape(rules['follow'])}]|$)"
+        )
+        self.heads = tuple(sorted(rules["heads"], key=len, reverse=True))
+        self.list_words = tuple(rules["list_words"])
+        self.generic_stems = set(rules["generic_stems"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        for m in self.pattern.finditer(TokenEdges.of(doc).text):
+            name = m.group(1)
+            stem = next(name[: -len(h)] for h in self.heads if name.endswith(h))
+            if (
+                stem in self.generic_stems
+                or any(w in name for w in self.list_words)
+                or _QUANTITY.match(name)
+            ):
+                continue
+            out.append(Candidate(m.start(1), m.end(1), self.label, name, self.name))
+        return doc
+
+
 class ModelMissing(RuntimeError):
     """The trained NER is not where config.cfg says; the message says how to make it."""
 
