@@ -247,3 +247,20 @@ def test_an_unquoted_programme_is_bounded_by_the_verb_that_launches_it_and_its_h
     programmes = {n for label, n in found if label == "Programme"}
     assert {"新时代立德树人工程", "城市更新行动"} <= programmes
     assert not {"打击电诈等违法犯罪专项行动", "提升行动", "老旧管网改造工程"} & programmes
+
+
+def test_national_bodies_and_a_regional_congress_are_organizations_whole():
+    found = _entities(
+        "在广西壮族自治区第十四届人民代表大会第五次会议上。教育部、工信部支持，"
+        "中科院金属研究所和国务院发展研究中心合作，联合国教科文组织授牌。"
+    )
+    assert {
+        ("Organization", "广西壮族自治区第十四届人民代表大会"),
+        ("Organization", "教育部"),
+        ("Organization", "国务院发展研究中心"),
+        ("Organization", "联合国教科文组织"),
+        ("Organization", "中科院金属研究所"),
+    } <= found
+    names = {n for _, n in found}
+    assert "国务院" not in names and "中科院" not in names  # inside longer names
+    assert ("Enterprise", "联合国教科文组织") not in found

@@ -455,10 +455,14 @@ class Enumerations:
 
 
 @Language.factory(
-    "kg_name_list", default_config={"names": "rules/enterprises/names.txt", "label": "Enterprise"}
+    "kg_name_list",
+    default_config={"names": "rules/enterprises/names.txt", "label": "Enterprise", "nested": True},
 )
-def make_name_list(nlp: Language, name: str, names: str, label: str) -> NameList:
-    return NameList(name, read_list(names), label)
+def make_name_list(nlp: Language, name: str, names: str, label: str, nested: bool) -> NameList:
+    """`nested`: a match is kept inside a longer name too (比亚迪 in 比亚迪二期); without it a
+    listed name holds its span like any other candidate (国务院发展研究中心 keeps the model
+    from reading 国务院 there)."""
+    return NameList(name, read_list(names), label, nested)
 
 
 class NameList:
@@ -469,9 +473,10 @@ class NameList:
     end on a segmenter word edge, so 国能 is not found inside 全国能源 (全国|能源).
     """
 
-    def __init__(self, name: str, names: list[str], label: str) -> None:
+    def __init__(self, name: str, names: list[str], label: str, nested: bool = True) -> None:
         self.name = name
         self.label = label
+        self.nested = nested
         self.pattern = re.compile(
             "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
         )
@@ -481,7 +486,9 @@ class NameList:
         edges = TokenEdges.of(doc)
         for m in self.pattern.finditer(edges.text):
             if m.start() in edges.start_set and m.end() in edges.end_set:
-                out.append(Candidate(m.start(), m.end(), self.label, m.group(0), self.name, True))
+                out.append(
+                    Candidate(m.start(), m.end(), self.label, m.group(0), self.name, self.nested)
+                )
         return doc
 
 
