@@ -264,3 +264,12 @@ def test_national_bodies_and_a_regional_congress_are_organizations_whole():
     names = {n for _, n in found}
     assert "国务院" not in names and "中科院" not in names  # inside longer names
     assert ("Enterprise", "联合国教科文组织") not in found
+
+
+def test_the_items_of_a_list_closed_by_a_project_noun_are_projects():
+    found = _entities("推进古贤水利枢纽、蒋家窑则水库、环北部湾广东水资源配置一期等项目建设。")
+    assert {
+        ("Project", "古贤水利枢纽"),
+        ("Project", "蒋家窑则水库"),
+        ("Project", "环北部湾广东水资源配置一期"),
+    } <= found

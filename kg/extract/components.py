@@ -384,8 +384,9 @@ def make_enum(
             if row and not row[0].startswith("#"):
                 if row[1].startswith("^"):
                     raise ValueError(f"{patterns}: {row[1]!r} starts with ^ (never matches at 等)")
-                rows.append((row[0], re.compile(row[1])))
-    return Enumerations(name, rows, set(read_list(stop_words)), max_item_len)
+                item_len = int(row[2]) if len(row) > 2 else max_item_len
+                rows.append((row[0], re.compile(row[1]), item_len))
+    return Enumerations(name, rows, set(read_list(stop_words)))
 
 
 class Enumerations:
@@ -400,12 +401,11 @@ class Enumerations:
     """
 
     def __init__(
-        self, name: str, rows: list[tuple[str, re.Pattern[str]]], stop: set[str], max_len: int
+        self, name: str, rows: list[tuple[str, re.Pattern[str], int]], stop: set[str]
     ) -> None:
         self.name = name
         self.rows = rows
         self.stop = stop
-        self.max_len = max_len
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -414,14 +414,15 @@ class Enumerations:
         for pos in (m.start() for m in re.finditer("等", text)):
             if pos not in edges.start_set:
                 continue
-            label = next((lab for lab, rx in self.rows if self._closes(edges, rx, pos)), None)
-            if label is None:
+            row = next((r for r in self.rows if self._closes(edges, r[1], pos)), None)
+            if row is None:
                 continue
+            label, _, max_len = row
             end = pos
             while end > 0:
-                left = edges.walk_left(end, self.stop, self.max_len, end)
+                left = edges.walk_left(end, self.stop, max_len, end)
                 item = text[left:end]
-                if self._is_item(item):
+                if self._is_item(item, max_len):
                     out.append(Candidate(left, end, label, item, self.name))
                 if left == 0 or text[left - 1] != "、":
                     break
@@ -443,9 +444,9 @@ class Enumerations:
             i += 1
         return True
 
-    def _is_item(self, item: str) -> bool:
+    def _is_item(self, item: str, max_len: int) -> bool:
         return (
-            2 <= len(item) <= self.max_len
+            2 <= len(item) <= max_len
             and not _DAMAGED.search(item)
             and not item.endswith(self.CATEGORY_NOUNS)
         )
