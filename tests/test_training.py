@@ -1,9 +1,11 @@
 """Training data for the NER: gold names located in the text, and the shipped model's version."""
 
+import hashlib
 import json
 
 from kg.extract.training import (
     MODEL_DIR,
+    NER_CONFIG,
     TRAINING_RECORD,
     char_pipeline,
     gold_fingerprint,
@@ -44,4 +46,11 @@ def test_shipped_model_was_trained_on_the_committed_training_gold():
     assert record["gold_files"] == [p.name for p in files]
     assert record["gold_fingerprint"] == gold_fingerprint(files), (
         "tests/gold/train changed since the model was trained: run `make train`"
+    )
+
+
+def test_shipped_model_was_trained_with_the_committed_recipe():
+    record = json.loads((MODEL_DIR / TRAINING_RECORD).read_text(encoding="utf-8"))
+    assert record["config_sha256"] == hashlib.sha256(NER_CONFIG.read_bytes()).hexdigest(), (
+        "kg/extract/ner.cfg changed since the model was trained: run `make train`"
     )
