@@ -273,3 +273,12 @@ def test_the_items_of_a_list_closed_by_a_project_noun_are_projects():
         ("Project", "蒋家窑则水库"),
         ("Project", "环北部湾广东水资源配置一期"),
     } <= found
+
+
+def test_a_regions_party_committee_is_an_organization_not_a_programme():
+    found = _entities("在中共安徽省委坚强领导下，中国共产党广西壮族自治区委员会部署。")
+    assert {
+        ("Organization", "中共安徽省委"),
+        ("Organization", "中国共产党广西壮族自治区委员会"),
+    } <= found
+    assert not any(label == "Programme" for label, _ in found)
