@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from kg.extract.components import TokenEdges, clean_name
+from kg.extract.components import StatisticalNames, TokenEdges, clean_name
 from kg.normalize import normalize_text
 from kg.pipeline import process_all
 from tests.conftest import CORPUS_FILES, ROOT, SEED_FILES
@@ -87,6 +87,14 @@ def test_no_generic_phrase_is_an_entity_in_any_corpus_report():
         (r.doc.name, m.type, m.name) for r in results for m in r.mentions if m.name in GENERIC
     }
     assert not emitted, sorted(emitted)[:20]
+    # nor a run-on into the next list item or clause (京津冀、长三角、, 沪宁产业创新带和)
+    loose = {
+        (r.doc.name, m.type, m.name)
+        for r in results
+        for m in r.mentions
+        if m.name.endswith(StatisticalNames.LOOSE_ENDS)
+    }
+    assert not loose, sorted(loose)[:20]
 
 
 def test_loading_the_segmenter_prints_no_pickle_warning(capsys):

@@ -711,6 +711,10 @@ class StatisticalNames:
         r"[，。；：！？,;:!?\n]|\d[\d.]*(?:[万亿]?(?:美?元)|[%％]|[个座家项所条批])"
     )
 
+    # a name never ends in a list comma, an open bracket or a conjunction: 京津冀、长三角、 and
+    # 沪宁产业创新带和 are run-ons into the next item
+    LOOSE_ENDS = ("、", "（", "(", "—", "和", "与", "及", "也", "的")
+
     def __init__(self, name: str, path: Path, max_len: int, end_on_token_edge: bool) -> None:
         import spacy
 
@@ -743,6 +747,7 @@ class StatisticalNames:
                     name
                     and len(name) <= self.max_len
                     and not self.CLAUSE_BREAK.search(name)
+                    and not name.endswith(self.LOOSE_ENDS)
                     and self._quotes_balanced(e.text)
                 ):
                     out.append(
