@@ -282,3 +282,8 @@ def test_a_regions_party_committee_is_an_organization_not_a_programme():
         ("Organization", "中国共产党广西壮族自治区委员会"),
     } <= found
     assert not any(label == "Programme" for label, _ in found)
+
+
+def test_a_zone_named_after_two_partners_joined_by_a_dash_is_one_name():
+    found = _entities("加快中国—东盟产业合作区建设，建设天津滨海—中关村科技园。")
+    assert {("Zone", "中国—东盟产业合作区"), ("Zone", "天津滨海—中关村科技园")} <= found

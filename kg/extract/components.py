@@ -31,7 +31,7 @@ if not Doc.has_extension("kg_edges"):
     Doc.set_extension("kg_edges", default=None)
 
 QUOTE_CHARS = "“”\"'‘’「」『』《》"
-_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·•\-+]")
+_NAME_CHAR = re.compile(r"[\u3400-\u9fffA-Za-z0-9·•\-+—]")
 _QUANTITY = re.compile(r"^\d+(\.\d+)?(年|月|日|个|家|项|亿|万|%|公里|亩|米|吨|座|条|所|名|人|元)")
 _DAMAGED = re.compile(r"[?�\ufffd]")
 
