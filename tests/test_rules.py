@@ -249,6 +249,17 @@ def test_an_unquoted_programme_is_bounded_by_the_verb_that_launches_it_and_its_h
     assert not {"打击电诈等违法犯罪专项行动", "提升行动", "老旧管网改造工程"} & programmes
 
 
+def test_a_programme_joined_to_a_cued_one_is_cued_and_a_new_round_is_not_its_name():
+    found = _entities(
+        "实施新一轮空气质量持续改善行动，深入实施康复护理扩容提升工程和基础教育理科强化专项行动。"
+    )
+    assert {
+        ("Programme", "空气质量持续改善行动"),
+        ("Programme", "康复护理扩容提升工程"),
+        ("Programme", "基础教育理科强化专项行动"),
+    } <= found
+
+
 def test_national_bodies_and_a_regional_congress_are_organizations_whole():
     found = _entities(
         "在广西壮族自治区第十四届人民代表大会第五次会议上。教育部、工信部支持，"

@@ -669,22 +669,29 @@ class CuedNames:
             rf"([\u3400-\u9fffA-Za-z0-9·]{{{rules['min_stem']},{rules['max_stem']}}}?"
             rf"(?:{alt(rules['heads'])}))(?=[{re.escape(rules['follow'])}]|$)"
         )
+        self.chained = re.compile(
+            rf"[{re.escape(rules['chain'])}]"
+            rf"([\u3400-\u9fffA-Za-z0-9·]{{{rules['min_stem']},{rules['max_stem']}}}?"
+            rf"(?:{alt(rules['heads'])}))(?=[{re.escape(rules['follow'])}]|$)"
+        )
         self.heads = tuple(sorted(rules["heads"], key=len, reverse=True))
         self.list_words = tuple(rules["list_words"])
         self.generic_stems = set(rules["generic_stems"])
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
-        for m in self.pattern.finditer(TokenEdges.of(doc).text):
-            name = m.group(1)
-            stem = next(name[: -len(h)] for h in self.heads if name.endswith(h))
-            if (
-                stem in self.generic_stems
-                or any(w in name for w in self.list_words)
-                or _QUANTITY.match(name)
-            ):
-                continue
-            out.append(Candidate(m.start(1), m.end(1), self.label, name, self.name))
+        text = TokenEdges.of(doc).text
+        for m in self.pattern.finditer(text):
+            while m is not None:
+                name = m.group(1)
+                stem = next(name[: -len(h)] for h in self.heads if name.endswith(h))
+                if not (
+                    stem in self.generic_stems
+                    or any(w in name for w in self.list_words)
+                    or _QUANTITY.match(name)
+                ):
+                    out.append(Candidate(m.start(1), m.end(1), self.label, name, self.name))
+                m = self.chained.match(text, m.end(1))  # 实施A行动和B工程: B is cued too
         return doc
 
 
