@@ -298,3 +298,8 @@ def test_a_regions_party_committee_is_an_organization_not_a_programme():
 def test_a_zone_named_after_two_partners_joined_by_a_dash_is_one_name():
     found = _entities("加快中国—东盟产业合作区建设，建设天津滨海—中关村科技园。")
     assert {("Zone", "中国—东盟产业合作区"), ("Zone", "天津滨海—中关村科技园")} <= found
+
+
+def test_innovation_valleys_and_cities_named_by_their_brand_are_zones():
+    found = _entities("建设中原农谷，打造中国光谷，推动南大智慧城、湾区科创城开发提速。")
+    assert {("Zone", "中原农谷"), ("Zone", "中国光谷"), ("Zone", "湾区科创城")} <= found
