@@ -84,16 +84,26 @@ def _ftfy_run(run: str, offset: int) -> Edit | None:
     return Edit(offset, offset + len(run), fixed)
 
 
+# A text encoded twice (UTF-8 shown as Latin-1, saved as UTF-8 and shown again) needs one pass
+# per time; a repaired character may also complete a run with its neighbours (á + “ + Œ is
+# the UTF-8 of ᓌ). Passes stop when nothing changes, so normalising twice changes nothing.
+_MAX_PASSES = 4
+
+
 def repair_mojibake(m: Mapped, report: RepairReport) -> Mapped:
-    """Decode runs of UTF-8-as-Latin-1 back to the characters they were."""
-    edits: list[Edit] = []
-    for x in _MOJIBAKE_RUN.finditer(m.text):
-        edit = _decode_run(x[0], x.start(), m) or _ftfy_run(x[0], x.start())
-        if edit is not None:
-            edits.append(edit)
-            report.mojibake_runs_repaired += 1
-            report.mojibake_chars_repaired += len(edit.new)
-    return m.apply(edits)
+    """Decode runs of UTF-8-as-Latin-1 back to the characters they were, to a fixed point."""
+    for _ in range(_MAX_PASSES):
+        edits: list[Edit] = []
+        for x in _MOJIBAKE_RUN.finditer(m.text):
+            edit = _decode_run(x[0], x.start(), m) or _ftfy_run(x[0], x.start())
+            if edit is not None:
+                edits.append(edit)
+                report.mojibake_runs_repaired += 1
+                report.mojibake_chars_repaired += len(edit.new)
+        if not edits:
+            break
+        m = m.apply(edits)
+    return m
 
 
 @lru_cache(maxsize=1)
