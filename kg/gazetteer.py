@@ -7,7 +7,9 @@ extraction (Place names), metadata (the issuing region), IRIs (region codes) and
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -118,6 +120,11 @@ def admin_gazetteer() -> AdminGazetteer:
         if (folder / name).exists():
             rows.extend(_read_divisions(folder / name))
     return AdminGazetteer(rows)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of words, longest first: where phrases overlap, the longest wins."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def read_list(relpath: str) -> list[str]:

@@ -19,7 +19,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, read_list
+from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, alternation, read_list
 
 KG_DIR = Path(__file__).resolve().parents[1]
 
@@ -414,10 +414,10 @@ class Enumerations:
         for pos in (m.start() for m in re.finditer("等", text)):
             if pos not in edges.start_set:
                 continue
-            row = next((r for r in self.rows if self._closes(edges, r[1], pos)), None)
+            row = next(((lab, n) for lab, rx, n in self.rows if self._closes(edges, rx, pos)), None)
             if row is None:
                 continue
-            label, _, max_len = row
+            label, max_len = row
             end = pos
             while end > 0:
                 left = edges.walk_left(end, self.stop, max_len, end)
@@ -478,9 +478,7 @@ class NameList:
         self.name = name
         self.label = label
         self.nested = nested
-        self.pattern = re.compile(
-            "|".join(map(re.escape, sorted(set(names), key=len, reverse=True)))
-        )
+        self.pattern = re.compile(alternation(set(names)))
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -663,17 +661,15 @@ class CuedNames:
     def __init__(self, name: str, rules: dict) -> None:
         self.name = name
         self.label = rules["label"]
-        alt = lambda words: "|".join(map(re.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
+        # the name (group 1): name characters up to a head, then a clause break or conjunction
+        named = (
+            rf"([\u3400-\u9fffA-Za-z0-9·]{{{rules['min_stem']},{rules['max_stem']}}}?"
+            rf"(?:{alternation(rules['heads'])}))(?=[{re.escape(rules['follow'])}]|$)"
+        )
         self.pattern = re.compile(
-            rf"(?:{alt(rules['cues'])})(?:{alt(rules['leads'])})?"
-            rf"([\u3400-\u9fffA-Za-z0-9·]{{{rules['min_stem']},{rules['max_stem']}}}?"
-            rf"(?:{alt(rules['heads'])}))(?=[{re.escape(rules['follow'])}]|$)"
+            rf"(?:{alternation(rules['cues'])})(?:{alternation(rules['leads'])})?{named}"
         )
-        self.chained = re.compile(
-            rf"[{re.escape(rules['chain'])}]"
-            rf"([\u3400-\u9fffA-Za-z0-9·]{{{rules['min_stem']},{rules['max_stem']}}}?"
-            rf"(?:{alt(rules['heads'])}))(?=[{re.escape(rules['follow'])}]|$)"
-        )
+        self.chained = re.compile(rf"[{re.escape(rules['chain'])}]{named}")
         self.heads = tuple(sorted(rules["heads"], key=len, reverse=True))
         self.list_words = tuple(rules["list_words"])
         self.generic_stems = set(rules["generic_stems"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 
 from kg import __version__
@@ -66,11 +65,6 @@ class Fact:
 
 
 CLAUSE = re.compile(r"[^，,。；;！？!?：:\n]+")  # a clause: up to a comma, colon or sentence end
-
-
-def alternation(words: Iterable[str]) -> str:
-    """A regex alternation of words, longest first: where phrases overlap, the longest wins."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

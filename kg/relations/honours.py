@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.evaluate import QUOTES
-from kg.gazetteer import DATA_DIR
+from kg.gazetteer import DATA_DIR, alternation
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
     CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
-    alternation,
     fact_year,
     part_at,
     report_parts,

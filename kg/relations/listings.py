@@ -15,14 +15,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR
+from kg.gazetteer import DATA_DIR, alternation
 from kg.link import boards
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
     CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
-    alternation,
     fact_year,
     part_at,
     report_parts,

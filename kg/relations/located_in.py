@@ -23,13 +23,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, read_list
+from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, alternation, read_list
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
     CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
-    alternation,
     sentence_at,
     sentence_spans,
     span_fact,

@@ -18,13 +18,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR
+from kg.gazetteer import DATA_DIR, alternation
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
     CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
-    alternation,
     part_at,
     quote_span,
     report_parts,

@@ -18,12 +18,11 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR
+from kg.gazetteer import DATA_DIR, alternation
 from kg.model import NormalizedDocument
 from kg.relations.common import (
     EXTRACTOR_VERSION,
     Fact,
-    alternation,
     part_at,
     quote_span,
     report_parts,

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR
+from kg.gazetteer import DATA_DIR, alternation
 from kg.model import Mention, NormalizedDocument
-from kg.relations.common import EXTRACTOR_VERSION, Fact, alternation, quote_span, sentence_spans
+from kg.relations.common import EXTRACTOR_VERSION, Fact, quote_span, sentence_spans
 from kg.resolve import canonical_name
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#programmes"

@@ -16,13 +16,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR, read_list
+from kg.gazetteer import DATA_DIR, alternation, read_list
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
     CLAUSE,
     EXTRACTOR_VERSION,
     Fact,
-    alternation,
     sentence_spans,
     span_fact,
     with_known_names,
