@@ -516,6 +516,21 @@ def test_an_open_list_of_one_kind_before_a_code_of_its_count_gives_its_parts():
     assert not any(s == "五大理念" for _, s, _ in got)  # four items, not five: no list of it
 
 
+def test_an_open_list_filling_its_clause_before_a_code_of_its_count_gives_its_parts():
+    got = facts(
+        "一、回顾\n加快发展算力、数据、人工智能、电子信息“四大产业”，"
+        "推动社会治理、生活服务、产业升级“三大转型”，推进东数西算、数据要素、算力调度、"
+        "人工智能“三大行动”。\n",
+        Programme="四大产业|三大转型|三大行动",
+    )
+    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    assert parts == {
+        ("四大产业", "算力"), ("四大产业", "数据"), ("四大产业", "人工智能"),
+        ("四大产业", "电子信息"),
+        ("三大转型", "社会治理"), ("三大转型", "生活服务"), ("三大转型", "产业升级"),
+    }  # fmt: skip  # four items before a code of three: the list is not its
+
+
 def test_a_company_named_inside_a_listed_project_does_not_break_the_list_it_covers():
     got = facts(
         "一、回顾\n推进株洲中车电驱系统制造、湘潭中联矿山机械装备、郴州锂电等“十大产业项目”建设。\n",
