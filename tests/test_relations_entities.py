@@ -139,6 +139,26 @@ def test_a_project_named_after_a_known_company_is_its_even_where_the_company_sta
     assert got == {("奇瑞", "奇瑞乘用车技改项目")}  # 奇瑞: kg/data/rules/enterprises/names.txt
 
 
+def test_a_brand_loses_the_site_written_after_it_but_not_before_a_phase():
+    doc = doc_of(
+        REVIEW + "亿纬锂能沈阳工厂、国电投大安、国能常州二期、常泰过江通道、乌江彭水开工。\n"
+    )
+    ms = mentions(
+        doc,
+        ("Project", "亿纬锂能沈阳工厂"),
+        ("Project", "国电投大安"),
+        ("Project", "国能常州二期"),
+        ("Project", "常泰过江通道"),
+        ("Project", "乌江彭水"),
+    )
+    got = pairs(extract_undertakes(doc, ms))
+    assert got == {
+        ("亿纬锂能", "亿纬锂能沈阳工厂"),
+        ("国电投", "国电投大安"),
+        ("国能常州", "国能常州二期"),  # the local firm's plant: the phase keeps the place
+    }  # a road named by its ends (通道 is also a county) and a river by a county are no firm's
+
+
 def test_honours_name_their_recipient_title_and_year():
     doc = doc_of(
         REVIEW + "天合光能、星宇车灯获评国家级制造业单项冠军示范企业，"

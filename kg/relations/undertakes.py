@@ -26,9 +26,10 @@ from kg.relations.common import (
     span_fact,
     with_known_names,
 )
-from kg.relations.located_in import _division_names
+from kg.relations.located_in import _division_names, _features
 
 EXTRACTOR = f"{EXTRACTOR_VERSION}#undertakes"
+_PHASE = re.compile(r"[一二三四五六七八九十]期")
 
 
 @dataclass(frozen=True)
@@ -82,14 +83,27 @@ def _known_owner(project: str, owners: list[str], places: set[str]) -> str | Non
 
 def _brand(project: str, r: UndertakesRules, places: set[str]) -> str | None:
     """The brand opening a project's name: what stands before the first descriptor word
-    (智芯|储能电池项目, 药明康德|高端创新药…), if it is no place and no site. A place before the
-    brand stays (深汕比亚迪二期 gives 深汕比亚迪): cutting it (上海|产业转型升级, 长江|存储) went
-    wrong more often than right on the provincial reports."""
+    (智芯|储能电池项目, 药明康德|高端创新药…), if it is no place, no natural feature and no
+    site, without a division written after it (亿纬锂能沈阳工厂 and 国电投大安, a name that is
+    brand and site only, give 亿纬锂能 and 国电投). A place before the brand stays (深汕比亚迪
+    二期 gives 深汕比亚迪): cutting it (上海|产业转型升级, 长江|存储) went wrong more often than
+    right on the provincial reports."""
     d = r.descriptor_re.search(project, r.brand_min)
-    if d is None:
+    if d is None and project.endswith(r.site_tails):
         return None
-    brand = project[: d.start()]
-    if not r.brand_min <= len(brand) <= r.brand_max or brand in places:
+    brand = project[: d.start()] if d else project
+    site = next(
+        (k for k in range(r.brand_min, len(brand) - 1) if _division_names().fullmatch(brand, k)),
+        None,
+    )  # the site after the brand: 亿纬锂能|沈阳|工厂, 国电投|大安; not before a phase,
+    # which names the local firm's plant (国能常州|二期)
+    if site is not None and not (d and _PHASE.fullmatch(d.group(0))):
+        brand = brand[:site]
+    elif d is None:
+        return None
+    if r.descriptor_re.match(brand):
+        return None  # 高性能玻纤 names a product, not a firm
+    if not r.brand_min <= len(brand) <= r.brand_max or brand in places or brand in _features():
         return None
     if r.not_brand_re.search(brand) or brand.endswith(r.site_tails):
         return None
