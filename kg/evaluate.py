@@ -193,15 +193,16 @@ RELATION_KEYS: dict[str, tuple[str, ...]] = {
     "observation": ("indicator", "region", "year", "value", "unit", "kind"),
 }
 _NAME_FIELDS = {"subject", "object", "indicator", "region", "unit"}
-_HONOUR_TAIL = re.compile(r"(?:荣誉)?称号$")
+_HONOUR_TAIL = re.compile(r"(?:(?:荣誉)?称号|(?:建设|培育|创建)?名单)$")
 
 RelationKey = tuple[object, ...]
 
 
 def relation_key(fact: dict[str, object]) -> RelationKey:
     """What two facts must share to count as one: the relation and its scored fields, names
-    in compare_form (honour titles without a trailing 称号), values rounded, `same_as` pairs
-    unordered. Raises KeyError when a scored field is missing."""
+    in compare_form (honour titles without a trailing 称号, nor a trailing 名单: 入选…建设名单
+    lists the title's holders), values rounded, `same_as` pairs unordered. Raises KeyError
+    when a scored field is missing."""
     rel = str(fact["relation"])
     fields = RELATION_KEYS.get(rel, ("subject", "object"))
     values: list[object] = []

@@ -77,6 +77,8 @@ def test_relation_keys_follow_the_gold_readme(tmp_path):
          "year": 2022, "value": 5.0, "unit": "%", "kind": "expected", "qualifier": "左右"},
         {"relation": "honour", "subject": "星宇车灯", "object": "单项冠军示范企业称号",
          "year": 2022},
+        {"relation": "honour", "subject": "荆门高新区", "object": "首批国家级零碳园区",
+         "year": 2022},
         {"relation": "same_as", "subject": "星宇车灯", "object": "星宇股份"},
         {"relation": "located_in", "subject": "孟河镇", "object": "新北区"},
     )  # fmt: skip
@@ -89,6 +91,8 @@ def test_relation_keys_follow_the_gold_readme(tmp_path):
          "indicator": "地区生产总值增长", "region": "新北区", "year": 2022, "value": 5,
          "unit": "%", "kind": "expected"},
         {"relation": "honour", "subject": "星宇车灯", "object": "“单项冠军示范企业”", "year": 2022},
+        {"relation": "honour", "subject": "荆门高新区", "object": "首批国家级零碳园区建设名单",
+         "year": 2022},  # the list of a title's holders is the title
         {"relation": "same_as", "subject": "星宇股份", "object": "星宇车灯"},  # unordered
         {"relation": "located_in", "subject": "孟河镇", "object": "常州市"},
         {"relation": "located_in", "subject": "孟河镇", "object": "新北区"},
