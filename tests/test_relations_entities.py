@@ -159,6 +159,21 @@ def test_a_brand_loses_the_site_written_after_it_but_not_before_a_phase():
     }  # a road named by its ends (通道 is also a county) and a river by a county are no firm's
 
 
+def test_an_institute_abbreviated_to_so_is_a_recipient_and_a_first_edition_no_part_of_a_title():
+    doc = doc_of(
+        REVIEW + "工生所、天大前沿院、华熙生物入选国家首批生物制造中试平台。"
+        "宁东基地荣获首届“中国节水奖”。三所高校入选国家一流学科建设名单。\n"
+    )
+    ms = mentions(doc, ("Organization", "天大前沿院"), ("Zone", "宁东基地"))
+    got = {(f.subject, f.object) for f in extract_honours(doc, ms)}
+    assert got == {
+        ("工生所", "国家首批生物制造中试平台"),
+        ("天大前沿院", "国家首批生物制造中试平台"),
+        ("华熙生物", "国家首批生物制造中试平台"),
+        ("宁东基地", "中国节水奖"),
+    }  # 三所高校: a count of unnamed ones
+
+
 def test_honours_name_their_recipient_title_and_year():
     doc = doc_of(
         REVIEW + "天合光能、星宇车灯获评国家级制造业单项冠军示范企业，"
