@@ -29,19 +29,12 @@ from kg.normalize import normalize_document
 from kg.segment import load_segmenter
 
 DOC_DIRS = (Path("seeds"), Path("../shared/corpus/provinces-2026"))
-RULES = [
-    "kg_places",
-    "kg_quoted_programmes",
-    "kg_persons",
-    "kg_enterprise_names",
-    "kg_suffix_names",
-    "kg_company_suffixes",
-    "kg_project_suffixes",
-    "kg_place_led_names",
-    "kg_enumerations",
-]
+CONFIG = spacy.util.load_config(CONFIG_PATH)
+# every proposer of the shipped pipeline but the trained one, in the shipped priority order
+RULES = [p for p in CONFIG["components"]["kg_merge"]["priorities"] if p != "kg_ner"]
+SUFFIX_LABELS = ",".join(CONFIG["components"]["kg_suffix_names"]["labels"])
 VARIANTS = {
-    "rules (all nine proposers)": RULES,
+    f"rules (all {len(RULES)} proposers)": RULES,
     "NER alone": ["kg_ner"],
     "rules > NER": [*RULES, "kg_ner"],
     "NER > rules": ["kg_ner", *RULES],
@@ -68,17 +61,10 @@ VARIANTS = {
         "kg_suffix_names",
         "kg_enumerations",
     ],
-    "shipped: places, quoted, persons, companies, enum. > suffix (Zone, Org.) > NER": [
-        "kg_places",
-        "kg_quoted_programmes",
-        "kg_persons",
-        "kg_enterprise_names",
-        "kg_enumerations",
-        "kg_suffix_names:Zone,Organization",
-        "kg_company_suffixes",
-        "kg_project_suffixes",
-        "kg_place_led_names",
-        "kg_ner",
+    # the shipped order and suffix types, as kg/extract/config.cfg sets them
+    f"shipped: config.cfg priorities (suffix names: {SUFFIX_LABELS})": [
+        f"kg_suffix_names:{SUFFIX_LABELS}" if p == "kg_suffix_names" else p
+        for p in CONFIG["components"]["kg_merge"]["priorities"]
     ],
 }
 
@@ -96,7 +82,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("gold", nargs="*", default=sorted(glob.glob("tests/gold/dev/*.jsonl")))
     args = ap.parse_args()
-    config = spacy.util.load_config(CONFIG_PATH)
+    config = CONFIG.copy()
     merge_cfg = config["components"]["kg_merge"]
     pipes = [p for p in config["nlp"]["pipeline"] if p != "kg_merge"]
     for extra in ("kg_suffix_names", "kg_enumerations", "kg_ner"):

@@ -303,3 +303,9 @@ def test_a_zone_named_after_two_partners_joined_by_a_dash_is_one_name():
 def test_innovation_valleys_and_cities_named_by_their_brand_are_zones():
     found = _entities("建设中原农谷，打造中国光谷，推动南大智慧城、湾区科创城开发提速。")
     assert {("Zone", "中原农谷"), ("Zone", "中国光谷"), ("Zone", "湾区科创城")} <= found
+
+
+def test_an_event_name_starts_at_its_edition_unless_places_stand_before_it():
+    found = _entities("协助办好第十五届东坡文化节，举办新北区第五届职业技能竞赛和首届龙城马拉松。")
+    assert {("Event", "第十五届东坡文化节"), ("Event", "首届龙城马拉松")} <= found
+    assert not {n for t, n in found if t == "Event" and n.startswith("协助")}

@@ -324,6 +324,7 @@ class SuffixNames:
             # a verb the segmenter split (用|好) is still no part of the name
             lead = self.lead_stop.match(text, left)
             left = min(lead.end(), m.start()) if lead else left
+            left = self._ordinal_left(text, left, m.start())
             stem = text[left : m.start()]
             if (
                 len(stem) < min_stem
@@ -338,6 +339,23 @@ class SuffixNames:
                 if 2 <= len(inner) <= 6 and inner not in self.places:
                     out.append(Candidate(left, left + len(inner), nested, inner, self.name, True))
         return doc
+
+    ORDINAL = re.compile(r"(?:第[0-9一二三四五六七八九十百]+|首)届")
+
+    def _ordinal_left(self, text: str, left: int, stem_end: int) -> int:
+        """An edition (第十五届, 首届) starts the name unless places only stand before it
+        (新北区第五届职业技能竞赛): 协助办好|第十五届东坡文化节."""
+        found = list(self.ORDINAL.finditer(text, left, stem_end))
+        if not found or found[-1].start() == left:
+            return left
+        at = found[-1].start()
+        return left if self._all_places(text[left:at]) else at
+
+    def _all_places(self, s: str) -> bool:
+        """Whether `s` is a run of division names (常州市新北区)."""
+        if not s:
+            return True
+        return any(s[:k] in self.places and self._all_places(s[k:]) for k in range(len(s), 1, -1))
 
     BRACKETED = re.compile(r"[(（]([\u4e00-\u9fff]{2,6})[)）]$")
 
