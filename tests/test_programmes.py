@@ -516,6 +516,19 @@ def test_an_open_list_of_one_kind_before_a_code_of_its_count_gives_its_parts():
     assert not any(s == "五大理念" for _, s, _ in got)  # four items, not five: no list of it
 
 
+def test_a_glossary_entry_of_two_quoted_parts_defines_each_part_in_turn():
+    got = facts(
+        "一、回顾\n推进“链式改造”。\n名词解释\n1.“链式改造”：\n包括“供应链改造”和“产业链改造”。"
+        "“供应链改造”是指由龙头企业建设数字化供应链。“产业链改造”是指由平台企业汇聚制造资源。\n",
+        Programme="链式改造|供应链改造|产业链改造",
+    )
+    assert {("has_component", "链式改造", "供应链改造"),
+            ("has_component", "链式改造", "产业链改造")} <= got  # fmt: skip
+    defined = {s: o for r, s, o in got if r == "defines"}
+    assert defined["供应链改造"] == "由龙头企业建设数字化供应链"
+    assert defined["产业链改造"] == "由平台企业汇聚制造资源"
+
+
 def test_an_open_list_filling_its_clause_before_a_code_of_its_count_gives_its_parts():
     got = facts(
         "一、回顾\n加快发展算力、数据、人工智能、电子信息“四大产业”，"

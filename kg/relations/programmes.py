@@ -32,6 +32,8 @@ _GROUPS = re.compile(r"([一两二双三四五六七八九十])([^一两二双�
 _PLUS_CODE = re.compile(r"^\d{1,2}(?:\+\d{1,2})+$")
 _EACH_ONE = re.compile(r"^([两二三四五六七八九十])个一")
 _CLAUSE_END = re.compile(r"[。；;！？!?\n]")
+_QUOTED_ITEM = r"[“\"][^”\"、]{2,20}[”\"]"
+_QUOTED_RUN = re.compile(rf"{_QUOTED_ITEM}(?:(?:、|和|及|与|以及){_QUOTED_ITEM})+")
 _STOP = "。；;\n"
 
 
@@ -169,7 +171,8 @@ def expected_parts(code: str) -> int | None:
 
 
 def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definition]:
-    """Definitions from the glossary, from cue words and from parentheses after a code."""
+    """Definitions from the glossary, from cue words and from parentheses after a code; a
+    cue inside a glossary entry defines a part the entry names (“供应链改造”是指…)."""
     text = doc.text
     out: list[Definition] = []
     for g in doc.glossary:
@@ -189,11 +192,12 @@ def definitions(doc: NormalizedDocument, progs: list[Mention]) -> list[Definitio
             out.append(Definition(subject, code, text[start:end], g.term_start, start, end))
     r = rules()
     for m in progs:
-        if _in_glossary(doc, m.norm_start):
-            continue
+        in_glossary = _in_glossary(doc, m.norm_start)
+        if in_glossary and any(g.term_start <= m.norm_start < g.term_end for g in doc.glossary):
+            continue  # a glossary term: its entry defines it above
         after = m.norm_end + (1 if text[m.norm_end : m.norm_end + 1] in '”"」』' else 0)
         paren = text[after : after + 1]
-        if paren in "（(":
+        if paren in "（(" and not in_glossary:
             close = text.find("）" if paren == "（" else ")", after, after + 200)
             body = text[after + 1 : close] if close > 0 else ""
             if body and any(c in body for c in r.paren_needs) and _CLAUSE_END.search(body) is None:
@@ -240,7 +244,7 @@ def components(
     parts of each group. A quoted enumeration inside the definition (“重大项目攻坚突破、…和长江
     大保护”三大工程) is taken as the list; otherwise the first sentence of the definition.
     Parts are split on 、，； and, when the code announces more parts than that gives, on
-    和/及/与. `want` is the count of parts when the caller knows it better than the code.
+    和/及/与, as are quoted parts joined by them (包括“供应链改造”和“产业链改造”). `want` is the count of parts when the caller knows it better than the code.
     """
     r = rules()
     grouped = _group_components(code, text, start, end)
@@ -276,7 +280,12 @@ def components(
         if counted and "、" in first[: counted.start()]:
             first, want = first[: counted.start()], _count(counted.group(1))
         pieces = _split(first, base, r.part_split)
-        if "、" in first and len(pieces) >= 2 and (want is None or len(pieces) < want):
+        if _QUOTED_RUN.fullmatch(first):  # 包括“供应链改造”和“产业链改造”
+            pieces = [
+                (p[1:-1], a + 1)
+                for p, a in _split(first, base, re.compile(rf"、|{r.list_last_join.pattern}"))
+            ]
+        elif "、" in first and len(pieces) >= 2 and (want is None or len(pieces) < want):
             *head, (last, at) = pieces
             pieces = [*head, *_split(last, at, r.list_last_join)]  # A、B和C
         if any("等" in p for p, _ in pieces):
