@@ -244,7 +244,8 @@ def components(
     parts of each group. A quoted enumeration inside the definition (“重大项目攻坚突破、…和长江
     大保护”三大工程) is taken as the list; otherwise the first sentence of the definition.
     Parts are split on 、，； and, when the code announces more parts than that gives, on
-    和/及/与, as are quoted parts joined by them (包括“供应链改造”和“产业链改造”). `want` is the count of parts when the caller knows it better than the code.
+    和/及/与, as are quoted parts joined by them (包括“供应链改造”和“产业链改造”). `want` is
+    the count of parts when the caller knows it better than the code.
     """
     r = rules()
     grouped = _group_components(code, text, start, end)
