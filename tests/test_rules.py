@@ -309,3 +309,13 @@ def test_an_event_name_starts_at_its_edition_unless_places_stand_before_it():
     found = _entities("协助办好第十五届东坡文化节，举办新北区第五届职业技能竞赛和首届龙城马拉松。")
     assert {("Event", "第十五届东坡文化节"), ("Event", "首届龙城马拉松")} <= found
     assert not {n for t, n in found if t == "Event" and n.startswith("协助")}
+
+
+def test_works_named_by_the_stage_they_reached_are_projects_and_kinds_of_works_are_not():
+    found = _entities(
+        "沈白高铁、G331通车，瓦石峡水库建成投用，力争晋北采煤沉陷区新能源基地投产，"
+        "一批外资项目建成投产，自治区重大项目开工，期盼多年的重大项目开工建设。"
+    )
+    projects = {n for t, n in found if t == "Project"}
+    assert {"沈白高铁", "瓦石峡水库", "晋北采煤沉陷区新能源基地"} <= projects
+    assert not projects & {"外资项目", "自治区重大项目", "重大项目", "期盼多年的重大项目"}

@@ -662,6 +662,88 @@ def make_ner(
     return ner
 
 
+@Language.factory(
+    "kg_staged_projects",
+    default_config={
+        "rules": "rules/project_cues.json",
+        "stop_words": "rules/stop_words.txt",
+        "generic_modifiers": "rules/generic_modifiers.txt",
+    },
+)
+def make_staged(
+    nlp: Language, name: str, rules: str, stop_words: str, generic_modifiers: str
+) -> StagedProjects:
+    cfg = json.loads((DATA_DIR / rules).read_text(encoding="utf-8"))
+    staged = StagedProjects(name, cfg, read_list(stop_words))
+    staged.generic = frozenset(read_list(generic_modifiers)) | set(cfg["descriptive"])
+    return staged
+
+
+class StagedProjects:
+    """Projects named by the stage they reached: 合肥西站建成投用, 沈白高铁、G331通车.
+
+    Why: a report names most works once, in the sentence that says they started, opened or
+    went into production, and many such names (…高铁, …水库, …二期) are written without a
+    suffix the other rules know. The milestone phrase bounds the name on the right; a clause
+    break, a list comma or a leading verb (做好, 推动) bounds it on the left.
+    """
+
+    def __init__(self, name: str, rules: dict, stop: list[str]) -> None:
+        self.name = name
+        phrases = []
+        with (DATA_DIR / rules["stages"]).open(encoding="utf-8") as fh:
+            for row in csv.reader(fh, delimiter="\t"):
+                if row and not row[0].startswith("#") and len(row) > 1:
+                    phrases += row[1].split("|")
+        glue = alternation(rules["glue"])
+        self.pattern = re.compile(
+            rf"([^，,。；;：:、\s“”\"（）()等]+?)(?:{glue})*(?:{alternation(phrases)})"
+        )
+        leads = alternation([w for w in stop if len(w) >= 2])
+        self.lead = re.compile(rf"(?:{leads}|{rules['lead']})+")
+        self.not_name = re.compile(rules["not_name"])
+        self.kinds = tuple(sorted(rules["kinds"], key=len, reverse=True))
+        self.heads = tuple(rules["heads"])
+        self.min_len, self.max_len = rules["min_len"], rules["max_len"]
+        self.generic: frozenset[str] = frozenset()
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = _candidates(doc)
+        text = TokenEdges.of(doc).text
+        for m in self.pattern.finditer(text):
+            a, b = m.span(1)
+            items = [(a, b)]
+            while a >= 2 and text[a - 1] == "、":  # the list before the name: A、B通车
+                left = max(text.rfind(c, 0, a - 1) for c in "，,。；;：:、\n") + 1
+                a = left
+                items.append((left, items[-1][0] - 1))
+            for start, end in items:
+                lead = self.lead.match(text, start, end)
+                start = lead.end() if lead else start
+                name = text[start:end]
+                if (
+                    self.min_len <= len(name) <= self.max_len
+                    and not self.not_name.search(name)
+                    and name.endswith(self.heads)
+                    and not self._kind_only(name)
+                ):
+                    out.append(Candidate(start, end, "Project", name, self.name))
+        return doc
+
+    def _kind_only(self, name: str) -> bool:
+        """A kind of works, not one (外资项目, 重大基础设施, 百亿级重大项目): descriptive words
+        of generic_modifiers.txt before a kind noun, or nothing but the kind noun."""
+        kind = next((k for k in self.kinds if name.endswith(k)), None)
+        if kind is None:
+            return False
+        return self._all_generic(name[: -len(kind)])
+
+    def _all_generic(self, s: str) -> bool:
+        return not s or any(
+            s[:k] in self.generic and self._all_generic(s[k:]) for k in range(len(s), 0, -1)
+        )
+
+
 @Language.factory("kg_cued_names", default_config={"rules": "rules/programme_cues.json"})
 def make_cued(nlp: Language, name: str, rules: str) -> CuedNames:
     return CuedNames(name, json.loads((DATA_DIR / rules).read_text(encoding="utf-8")))
