@@ -159,6 +159,8 @@ def test_suffix_names_end_on_a_word_and_leave_a_leading_verb_out():
     assert not any(name.endswith("高中学") for name in orgs)  # 高中|学位
     assert "深圳海洋大学" in orgs and "筹设深圳海洋大学" not in orgs
     assert "用好大湾区国家技术创新中心" not in orgs
+    zones = {n for t, n in _entities("19个项目落地沪明临港产业园、广龙合作产业园。") if t == "Zone"}
+    assert "沪明临港产业园" in zones and not any(n.startswith("项目") for n in zones)
 
 
 def test_a_tally_of_works_and_a_kind_of_works_are_no_names():
