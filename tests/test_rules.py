@@ -321,3 +321,10 @@ def test_works_named_by_the_stage_they_reached_are_projects_and_kinds_of_works_a
     projects = {n for t, n in found if t == "Project"}
     assert {"沈白高铁", "瓦石峡水库", "晋北采煤沉陷区新能源基地"} <= projects
     assert not projects & {"外资项目", "自治区重大项目", "重大项目", "期盼多年的重大项目"}
+
+
+def test_corridors_clusters_and_free_trade_ports_after_a_place_are_zones():
+    found = _entities("共建长三角G60科创走廊，打造海南自由贸易港，推进郑州航空港区产业集聚区建设。")
+    zones = {n for t, n in found if t == "Zone"}
+    assert {"长三角G60科创走廊", "海南自由贸易港", "郑州航空港区产业集聚区"} <= zones
+    assert not _entities("推动高端产业集聚区建设。") & {("Zone", "高端产业集聚区")}  # no place
