@@ -328,3 +328,14 @@ def test_corridors_clusters_and_free_trade_ports_after_a_place_are_zones():
     zones = {n for t, n in found if t == "Zone"}
     assert {"长三角G60科创走廊", "海南自由贸易港", "郑州航空港区产业集聚区"} <= zones
     assert not _entities("推动高端产业集聚区建设。") & {("Zone", "高端产业集聚区")}  # no place
+
+
+def test_congresses_leagues_and_fairs_are_events_and_the_session_addressed_is_not():
+    found = _entities(
+        "举办世界制造业大会，筹办中国侨商投资大会和城市足球联赛，现提请本次大会审议。"
+        "召开江苏省第十四届人民代表大会第三次会议。"
+    )
+    events = {n for t, n in found if t == "Event"}
+    assert {"世界制造业大会", "中国侨商投资大会"} <= events
+    assert not {n for n in events if "本次" in n or n.startswith(("筹办", "提请"))}
+    assert "江苏省第十四届人民代表大会" not in events  # a congress is an Organization
