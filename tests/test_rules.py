@@ -339,3 +339,9 @@ def test_congresses_leagues_and_fairs_are_events_and_the_session_addressed_is_no
     assert {"世界制造业大会", "中国侨商投资大会"} <= events
     assert not {n for n in events if "本次" in n or n.startswith(("筹办", "提请"))}
     assert "江苏省第十四届人民代表大会" not in events  # a congress is an Organization
+
+
+def test_a_regions_government_and_an_exchange_after_a_place_are_organizations():
+    found = _entities("浙江省人民政府与上海证券交易所签署协议，省人民政府办公厅印发通知。")
+    orgs = {n for t, n in found if t == "Organization"}
+    assert {"浙江省人民政府", "上海证券交易所"} <= orgs
