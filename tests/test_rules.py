@@ -345,3 +345,11 @@ def test_a_regions_government_and_an_exchange_after_a_place_are_organizations():
     found = _entities("浙江省人民政府与上海证券交易所签署协议，省人民政府办公厅印发通知。")
     orgs = {n for t, n in found if t == "Organization"}
     assert {"浙江省人民政府", "上海证券交易所"} <= orgs
+
+
+def test_a_kind_of_bank_is_no_company_and_a_place_does_not_run_on_into_its_honour():
+    found = _entities(
+        "支持股份制银行设立分支机构。南平、龙岩入选全国居家和社区基本养老服务提升行动试点。"
+    )
+    assert not {n for t, n in found if n in ("股份制银行", "龙岩入选")}
+    assert {("Place", "南平"), ("Place", "龙岩")} <= found

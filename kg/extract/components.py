@@ -817,8 +817,10 @@ class StatisticalNames:
     # a name never ends in a list comma, an open bracket or a conjunction: 京津冀、长三角、 and
     # 沪宁产业创新带和 are run-ons into the next item
     LOOSE_ENDS = ("、", "（", "(", "—", "和", "与", "及", "也", "的")
-    # a name run on into what the sentence says of it: “211”交通圈基本成型, …全面建成
-    PREDICATE_END = re.compile(r"(?:基本|全面|初步|顺利|成功)(?:成型|建成|形成|完成|落地|见效)$")
+    # a name run on into what the sentence says of it: “211”交通圈基本成型, …全面建成, 龙岩入选
+    PREDICATE_END = re.compile(
+        r"(?:(?:基本|全面|初步|顺利|成功)(?:成型|建成|形成|完成|落地|见效)|入选|获评|获批|荣获)$"
+    )
 
     def __init__(self, name: str, path: Path, max_len: int, end_on_token_edge: bool) -> None:
         import spacy
