@@ -316,11 +316,12 @@ def test_an_event_name_starts_at_its_edition_unless_places_stand_before_it():
 def test_works_named_by_the_stage_they_reached_are_projects_and_kinds_of_works_are_not():
     found = _entities(
         "沈白高铁、G331通车，瓦石峡水库建成投用，力争晋北采煤沉陷区新能源基地投产，"
-        "一批外资项目建成投产，自治区重大项目开工，期盼多年的重大项目开工建设。"
+        "一批外资项目建成投产，自治区重大项目开工，期盼多年的重大项目开工建设，总部经济项目签约。"
     )
     projects = {n for t, n in found if t == "Project"}
     assert {"沈白高铁", "瓦石峡水库", "晋北采煤沉陷区新能源基地"} <= projects
-    assert not projects & {"外资项目", "自治区重大项目", "重大项目", "期盼多年的重大项目"}
+    kinds = {"外资项目", "自治区重大项目", "重大项目", "期盼多年的重大项目", "总部经济项目"}
+    assert not projects & kinds
 
 
 def test_corridors_clusters_and_free_trade_ports_after_a_place_are_zones():
