@@ -127,6 +127,23 @@ def alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def read_stage_phrases(relpath: str) -> tuple[dict[str, str], dict[str, str]]:
+    """A milestone phrase file (rules/milestones.tsv: stage, phrases written after a project,
+    phrases written before it): each phrase after (建成投产) and before (开工建设) with its stage.
+    The entity stage names projects by these phrases, the relation stage reads their stages."""
+    after: dict[str, str] = {}
+    before: dict[str, str] = {}
+    for line in (DATA_DIR / relpath).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cols = [*line.split("\t"), "", ""]
+        for p in filter(None, cols[1].split("|")):
+            after[p] = cols[0]
+        for p in filter(None, cols[2].split("|")):
+            before[p] = cols[0]
+    return after, before
+
+
 def read_list(relpath: str) -> list[str]:
     """A one-item-per-line data file; blank lines and lines starting with # are skipped."""
     text = (DATA_DIR / relpath).read_text(encoding="utf-8")

@@ -12,6 +12,7 @@ import csv
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Container
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +20,14 @@ from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.gazetteer import DATA_DIR, Division, admin_gazetteer, alternation, read_list
+from kg.gazetteer import (
+    DATA_DIR,
+    Division,
+    admin_gazetteer,
+    alternation,
+    read_list,
+    read_stage_phrases,
+)
 
 KG_DIR = Path(__file__).resolve().parents[1]
 
@@ -52,6 +60,14 @@ def _candidates(doc: Doc) -> list[Candidate]:
     if doc._.kg_candidates is None:
         doc._.kg_candidates = []
     return doc._.kg_candidates
+
+
+def _run_of(s: str, words: Container[str], shortest: int) -> bool:
+    """Whether `s` is nothing but words of `words` (each `shortest` characters or more) written
+    end to end: 常州市新北区 of division names, 百亿级重大 of descriptive words."""
+    return not s or any(
+        s[:k] in words and _run_of(s[k:], words, shortest) for k in range(len(s), shortest - 1, -1)
+    )
 
 
 def clean_name(text: str) -> str:
@@ -296,8 +312,7 @@ class SuffixNames:
     ) -> None:
         self.name = name
         self.stop = stop
-        long_stop = sorted((w for w in stop if len(w) >= 2), key=len, reverse=True)
-        self.lead_stop = re.compile("|".join(map(re.escape, long_stop)))
+        self.lead_stop = re.compile(alternation(w for w in stop if len(w) >= 2))
         self.max_len = max_len
         # longest suffix wins at a position, so 长江大桥 beats 大桥
         suffixes = sorted({r[1] for r in rows}, key=len, reverse=True)
@@ -349,13 +364,7 @@ class SuffixNames:
         if not found or found[-1].start() == left:
             return left
         at = found[-1].start()
-        return left if self._all_places(text[left:at]) else at
-
-    def _all_places(self, s: str) -> bool:
-        """Whether `s` is a run of division names (常州市新北区)."""
-        if not s:
-            return True
-        return any(s[:k] in self.places and self._all_places(s[k:]) for k in range(len(s), 1, -1))
+        return left if _run_of(text[left:at], self.places, shortest=2) else at
 
     BRACKETED = re.compile(r"[(（]([\u4e00-\u9fff]{2,6})[)）]$")
 
@@ -690,14 +699,10 @@ class StagedProjects:
 
     def __init__(self, name: str, rules: dict, stop: list[str]) -> None:
         self.name = name
-        phrases = []
-        with (DATA_DIR / rules["stages"]).open(encoding="utf-8") as fh:
-            for row in csv.reader(fh, delimiter="\t"):
-                if row and not row[0].startswith("#") and len(row) > 1:
-                    phrases += row[1].split("|")
+        after, _ = read_stage_phrases(rules["stages"])
         glue = alternation(rules["glue"])
         self.pattern = re.compile(
-            rf"([^，,。；;：:、\s“”\"（）()等]+?)(?:{glue})*(?:{alternation(phrases)})"
+            rf"([^，,。；;：:、\s“”\"（）()等]+?)(?:{glue})*(?:{alternation(after)})"
         )
         leads = alternation([w for w in stop if len(w) >= 2])
         self.lead = re.compile(rf"(?:{leads}|{rules['lead']})+")
@@ -736,12 +741,7 @@ class StagedProjects:
         kind = next((k for k in self.kinds if name.endswith(k)), None)
         if kind is None:
             return False
-        return self._all_generic(name[: -len(kind)])
-
-    def _all_generic(self, s: str) -> bool:
-        return not s or any(
-            s[:k] in self.generic and self._all_generic(s[k:]) for k in range(len(s), 0, -1)
-        )
+        return _run_of(name[: -len(kind)], self.generic, shortest=1)
 
 
 @Language.factory("kg_cued_names", default_config={"rules": "rules/programme_cues.json"})

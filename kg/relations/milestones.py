@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.gazetteer import DATA_DIR, alternation
+from kg.gazetteer import DATA_DIR, alternation, read_stage_phrases
 from kg.model import Mention, NormalizedDocument
 from kg.relations.common import (
     CLAUSE,
@@ -58,16 +58,7 @@ class Phrases:
 @lru_cache(maxsize=1)
 def phrases() -> Phrases:
     """The milestone stages and their phrases, read once from kg/data/rules/milestones.tsv."""
-    after: dict[str, str] = {}
-    before: dict[str, str] = {}
-    for line in (DATA_DIR / "rules/milestones.tsv").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cols = [*line.split("\t"), "", ""]
-        for p in filter(None, cols[1].split("|")):
-            after[p] = cols[0]
-        for p in filter(None, cols[2].split("|")):
-            before[p] = cols[0]
+    after, before = read_stage_phrases("rules/milestones.tsv")
     lists = json.loads((DATA_DIR / "rules/milestone_lists.json").read_text(encoding="utf-8"))
     item = lists["item"]
     return Phrases(
