@@ -544,6 +544,21 @@ def test_an_open_list_filling_its_clause_before_a_code_of_its_count_gives_its_pa
     }  # fmt: skip  # four items before a code of three: the list is not its
 
 
+def test_a_counted_code_whose_paragraph_takes_up_each_part_in_its_own_clause_lists_them():
+    got = facts(
+        "二、工作\n实施城市更新三大提升行动。坚持小尺度、微改造。实施城市片区更新提升行动，"
+        "新增山城绿道100公里。实施“三创”盘活存量资源提升行动，加强工业遗址利用。"
+        "实施城市生命线工程提升行动。\n实施“四大工程”。推进产业工程，实施民生工程。\n",
+        Programme="城市更新三大提升行动|四大工程",
+    )
+    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    assert parts == {
+        ("城市更新三大提升行动", "城市片区更新提升行动"),
+        ("城市更新三大提升行动", "“三创”盘活存量资源提升行动"),
+        ("城市更新三大提升行动", "城市生命线工程提升行动"),
+    }  # two 工程 clauses do not fill a code of four
+
+
 def test_a_company_named_inside_a_listed_project_does_not_break_the_list_it_covers():
     got = facts(
         "一、回顾\n推进株洲中车电驱系统制造、湘潭中联矿山机械装备、郴州锂电等“十大产业项目”建设。\n",

@@ -35,6 +35,10 @@ _CLAUSE_END = re.compile(r"[。；;！？!?\n]")
 _QUOTED_ITEM = r"[“\"][^”\"、]{2,20}[”\"]"
 _QUOTED_RUN = re.compile(rf"{_QUOTED_ITEM}(?:(?:、|和|及|与|以及){_QUOTED_ITEM})+")
 _STOP = "。；;\n"
+_COUNTED_HEAD = re.compile(
+    r"([三四五六七八九十])[大个项类条]?([^\d一两二双三四五六七八九十“”\"]{2,6})$"
+)
+_PART_CLAUSE = re.compile(r"[^，,。；;：:！？!?\n]+")
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,9 @@ def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) ->
     for m, parts in _preceding_parts(doc.text, body):
         for part, a, _ in parts:
             add(_fact(doc, "has_component", m.name, part, a, m.norm_end, 0.7))
+    for m, parts in _following_parts(doc.text, body):
+        for part, _, b in parts:
+            add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.65))
     for fact in _plan_periods(doc, progs, defs):
         add(fact)
     for fact in _covers(doc, progs, mentions):
@@ -470,6 +477,48 @@ def _preceding_parts(
             if all(2 <= len(p) <= r.preceding_max_len for p, _ in parts):
                 out.append((m, [(p, a, a + len(p)) for p, a in parts]))
     return out
+
+
+def _following_parts(
+    text: str, progs: list[Mention]
+) -> list[tuple[Mention, list[tuple[str, int, int]]]]:
+    """Parts a counted code announces and its paragraph then takes up one by one, each a clause
+    of its own ending in the code's head word: 全力打造“六大产业集群”。…打造新能源新材料产业集群。
+    …打造新型综合能源产业集群。 Only when the paragraph holds exactly as many such clauses as the
+    code counts (three or more): a head shared by chance rarely fills the count."""
+    r = rules()
+    out: list[tuple[Mention, list[tuple[str, int, int]]]] = []
+    for m in progs:
+        hm = _COUNTED_HEAD.search(programme_code(m.name))
+        if not hm:
+            continue
+        want, head = _NUMERALS[hm.group(1)], hm.group(2)
+        end = text.find("\n", m.norm_end)
+        parts: dict[str, tuple[int, int]] = {}
+        for c in _PART_CLAUSE.finditer(text, m.norm_end, end if end >= 0 else len(text)):
+            part, at = c.group(0).strip(), c.start()
+            lead = r.preceding_lead.match(part)
+            if lead:
+                part, at = part[lead.end() :], at + lead.end()
+            name = _balanced(part)
+            if (
+                name.endswith(head)
+                and len(head) + 2 <= len(name) <= r.part_max_len
+                and not _COUNTED_HEAD.search(name)
+            ):
+                parts.setdefault(name, (at, c.end()))
+        if len(parts) == want:
+            out.append((m, [(p, a, b) for p, (a, b) in parts.items()]))
+    return out
+
+
+def _balanced(part: str) -> str:
+    """A part without a quotation mark left unpaired when its clause was cut out: 实施“三创”
+    盘活…行动 keeps its pair, “六大产业集群” loses both."""
+    for mark, pair, cut in (("“", "”", slice(1, None)), ("”", "“", slice(None, -1))):
+        if part.count(mark) > part.count(pair) and (part[:1] == mark or part[-1:] == mark):
+            part = part[cut]
+    return part.strip('"') if part.count('"') == 1 else part
 
 
 def _share_a_word(parts: list[tuple[str, int]]) -> bool:
