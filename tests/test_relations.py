@@ -322,3 +322,9 @@ def test_counted_items_of_a_project_list_are_no_projects_and_lead_words_no_names
         ("桃仙机场二跑道", "开工"),
         ("沈盘高速改扩建", "开工"),
     }
+
+
+def test_a_milestone_of_a_phase_is_not_given_to_the_work_inside_its_name():
+    doc = doc_of(REVIEW + "广州白云机场三期建成投用。\n")
+    facts = extract_milestones(doc, project_mentions(doc, "广州白云机场三期", "广州白云机场"))
+    assert {(f.subject, f.object) for f in facts} == {("广州白云机场三期", "开业")}

@@ -354,3 +354,14 @@ def test_a_kind_of_bank_is_no_company_and_a_place_does_not_run_on_into_its_honou
     )
     assert not {n for t, n in found if n in ("股份制银行", "龙岩入选")}
     assert {("Place", "南平"), ("Place", "龙岩")} <= found
+
+
+def test_the_work_inside_a_phase_section_or_extension_is_a_project_of_its_own():
+    found = _entities(
+        "广州白云机场三期、深圳宝安机场第三跑道建成投用。加快建设沪渝蓉高铁上海段，"
+        "推进材料一期建设。"
+    )
+    projects = {n for t, n in found if t == "Project"}
+    assert {"广州白云机场三期", "广州白云机场", "深圳宝安机场"} <= projects
+    assert "沪渝蓉高铁" in projects
+    assert "材料" not in projects  # a stem ending in no kind of works is no work

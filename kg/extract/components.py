@@ -882,11 +882,18 @@ class StatisticalNames:
     default_config={
         "suffixes": "rules/suffixes.tsv",
         "stem_endings": "rules/enterprises/stem_endings.txt",
+        "works": "rules/nested_works.json",
     },
 )
-def make_nested(nlp: Language, name: str, suffixes: str, stem_endings: str) -> NestedNames:
+def make_nested(
+    nlp: Language, name: str, suffixes: str, stem_endings: str, works: str
+) -> NestedNames:
     nested = NestedNames(name, _read_suffixes(suffixes))
     nested.stem_endings = tuple(read_list(stem_endings))
+    w = json.loads((DATA_DIR / works).read_text(encoding="utf-8"))
+    nested.works_heads = tuple(w["heads"])
+    nested.works_tail = re.compile("|".join(f"(?:{t})" for t in w["tails"]))
+    nested.works_min_len = int(w["min_len"])
     return nested
 
 
@@ -910,6 +917,18 @@ class NestedNames:
         )
         self.places = admin_gazetteer().by_name
         self.stem_endings: tuple[str, ...] = ()
+        self.works_heads: tuple[str, ...] = ()
+        self.works_tail = re.compile("(?!)")
+        self.works_min_len = 3
+
+    def inner_work(self, name: str) -> str | None:
+        """The work a Project name qualifies (广州白云机场三期 → 广州白云机场), the longest stem
+        before a tail of nested_works.json that ends in a kind of works; else None."""
+        for k in range(len(name) - 1, self.works_min_len - 1, -1):
+            stem = name[:k]
+            if stem.endswith(self.works_heads) and self.works_tail.fullmatch(name, k):
+                return stem if len(stem) >= self.works_min_len else None
+        return None
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -929,6 +948,11 @@ class NestedNames:
                         if at >= 0:
                             out.append(Candidate(at, at + len(stem), nested, stem, self.name, True))
                     break
+            inner = self.inner_work(c.name) if c.label == "Project" and not c.nested_ok else None
+            if inner and inner not in self.places:
+                out.append(
+                    Candidate(c.start, c.start + len(inner), "Project", inner, self.name, True)
+                )
         return doc
 
 

@@ -141,7 +141,7 @@ def extract_milestones(doc: NormalizedDocument, mentions: list[Mention]) -> list
     for c in CLAUSE.finditer(text):
         inside = [m for m in mentions if c.start() <= m.norm_start and m.norm_end <= c.end()]
         inside = _listed_projects(doc, ph, c.start(), c.end(), inside)
-        inside = [m for m in inside if m.type == "Project"]
+        inside = _outermost([m for m in inside if m.type == "Project"])
         if not inside:
             continue
         part = part_at(parts, c.start())
@@ -184,6 +184,21 @@ def extract_milestones(doc: NormalizedDocument, mentions: list[Mention]) -> list
                 )
             )
     return out
+
+
+def _outermost(projects: list[Mention]) -> list[Mention]:
+    """Projects not inside a longer one: 广州白云机场三期建成投用 is the phase's milestone, not
+    the airport's (the work inside the phase's name is a mention of its own)."""
+    return [
+        m
+        for m in projects
+        if not any(
+            o.norm_start <= m.norm_start
+            and m.norm_end <= o.norm_end
+            and o.norm_end - o.norm_start > m.norm_end - m.norm_start
+            for o in projects
+        )
+    ]
 
 
 def _after(
