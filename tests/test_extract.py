@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from kg.extract.components import StatisticalNames, TokenEdges, clean_name
+from kg.extract.components import TokenEdges, clean_name
+from kg.extract.pipeline import load_pipeline
 from kg.normalize import normalize_text
 from kg.pipeline import process_all
 from tests.conftest import CORPUS_FILES, ROOT, SEED_FILES
@@ -89,12 +90,12 @@ def test_no_generic_phrase_is_an_entity_in_any_corpus_report():
     assert not emitted, sorted(emitted)[:20]
     # nor a run-on into the next list item or clause (京津冀、长三角、, 沪宁产业创新带和) or
     # into what the sentence says of it (“211”交通圈基本成型)
+    ner = load_pipeline().get_pipe("kg_ner")
     loose = {
         (r.doc.name, m.type, m.name)
         for r in results
         for m in r.mentions
-        if m.name.endswith(StatisticalNames.LOOSE_ENDS)
-        or StatisticalNames.PREDICATE_END.search(m.name)
+        if m.name.endswith(ner.loose_ends) or ner.predicate_end.search(m.name)
     }
     assert not loose, sorted(loose)[:20]
 

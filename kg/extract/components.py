@@ -646,6 +646,7 @@ class Merge:
         "known_places_only": False,
         "place_lists": [],
         "place_suffixes": [],
+        "filters": "rules/ner_filters.json",
     },
 )
 def make_ner(
@@ -657,6 +658,7 @@ def make_ner(
     known_places_only: bool,
     place_lists: list[str],
     place_suffixes: list[str],
+    filters: str,
 ) -> StatisticalNames:
     """With `known_places_only`, a predicted Place must be a division of the gazetteer (full or
     short name, any level), a name of `place_lists`, or a village-level name the gazetteer
@@ -664,6 +666,10 @@ def make_ner(
     places did not generalise (on the dev set 22 of its 100 distinct Place names were right;
     雪豹 and 甘宁 in the manual read of 青海省)."""
     ner = StatisticalNames(name, KG_DIR / model, max_len, end_on_token_edge)
+    f = json.loads((DATA_DIR / filters).read_text(encoding="utf-8"))
+    ner.clause_break = re.compile(f["clause_break"])
+    ner.loose_ends = tuple(f["loose_ends"])
+    ner.predicate_end = re.compile(f["predicate_end"])
     if known_places_only:
         known = set(admin_gazetteer().by_name)
         ner.known_places = known.union(*(read_list(p) for p in place_lists))
@@ -807,21 +813,6 @@ class StatisticalNames:
 
     PAIRS = ("“”", "‘’", "「」", "『』", "《》")
 
-    # a span across a clause break, or holding an amount of money, a percentage or a count, is
-    # a run-on into the sentence's predicate (天合光能销售突破600亿元) or a tally of things
-    # (德令哈4个抽水蓄能电站), not a name
-    CLAUSE_BREAK = re.compile(
-        r"[，。；：！？,;:!?\n]|\d[\d.]*(?:[万亿]?(?:美?元)|[%％]|[个座家项所条批])"
-    )
-
-    # a name never ends in a list comma, an open bracket or a conjunction: 京津冀、长三角、 and
-    # 沪宁产业创新带和 are run-ons into the next item
-    LOOSE_ENDS = ("、", "（", "(", "—", "和", "与", "及", "也", "的")
-    # a name run on into what the sentence says of it: “211”交通圈基本成型, …全面建成, 龙岩入选
-    PREDICATE_END = re.compile(
-        r"(?:(?:基本|全面|初步|顺利|成功)(?:成型|建成|形成|完成|落地|见效)|入选|获评|获批|荣获)$"
-    )
-
     def __init__(self, name: str, path: Path, max_len: int, end_on_token_edge: bool) -> None:
         import spacy
 
@@ -835,6 +826,10 @@ class StatisticalNames:
         self.model = spacy.load(path)
         self.known_places: set[str] | None = None  # None: any predicted Place is kept
         self.place_suffixes: tuple[str, ...] = ()
+        # what a span must not look like (rules/ner_filters.json): run-ons and tallies
+        self.clause_break = re.compile("(?!)")
+        self.loose_ends: tuple[str, ...] = ()
+        self.predicate_end = re.compile("(?!)")
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -853,9 +848,9 @@ class StatisticalNames:
                 if (
                     name
                     and len(name) <= self.max_len
-                    and not self.CLAUSE_BREAK.search(name)
-                    and not name.endswith(self.LOOSE_ENDS)
-                    and not self.PREDICATE_END.search(name)
+                    and not self.clause_break.search(name)
+                    and not name.endswith(self.loose_ends)
+                    and not self.predicate_end.search(name)
                     and self._quotes_balanced(e.text)
                 ):
                     out.append(
