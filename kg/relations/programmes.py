@@ -62,6 +62,7 @@ class Rules:
     cover_glue: re.Pattern[str]
     list_count: re.Pattern[str]
     list_last_join: re.Pattern[str]
+    quoted_split: re.Pattern[str]  # between quoted parts: 、 or a last join (“A”、“B”和“C”)
     list_cues: re.Pattern[str]
     preceding_glue: re.Pattern[str]
     preceding_lead: re.Pattern[str]
@@ -93,6 +94,7 @@ def rules() -> Rules:
         cover_glue=re.compile(d["cover_glue"]),
         list_count=re.compile(d["list_count"]),
         list_last_join=re.compile(d["list_last_join"]),
+        quoted_split=re.compile(f"、|{d['list_last_join']}"),
         list_cues=re.compile("|".join(map(re.escape, d["list_cues"]))),
         preceding_glue=re.compile(d["preceding_glue"]),
         preceding_lead=re.compile(alternation(d["preceding_lead"])),
@@ -289,10 +291,7 @@ def components(
             first, want = first[: counted.start()], _count(counted.group(1))
         pieces = _split(first, base, r.part_split)
         if _QUOTED_RUN.fullmatch(first):  # 包括“供应链改造”和“产业链改造”
-            pieces = [
-                (p[1:-1], a + 1)
-                for p, a in _split(first, base, re.compile(rf"、|{r.list_last_join.pattern}"))
-            ]
+            pieces = [(p[1:-1], a + 1) for p, a in _split(first, base, r.quoted_split)]
         elif "、" in first and len(pieces) >= 2 and (want is None or len(pieces) < want):
             *head, (last, at) = pieces
             pieces = [*head, *_split(last, at, r.list_last_join)]  # A、B和C
