@@ -363,3 +363,13 @@ def test_the_work_inside_a_phase_section_or_extension_is_a_project_of_its_own():
     assert {"广州白云机场三期", "广州白云机场", "深圳宝安机场"} <= projects
     assert "沪渝蓉高铁" in projects
     assert "材料" not in projects  # a stem ending in no kind of works is no work
+
+
+def test_a_count_of_editions_held_and_a_verb_split_at_the_edge_are_no_part_of_an_event():
+    found = _entities(
+        "成功举办2届亚欧博览会、3届商博会，与22个国家合作。承办好2026智慧农业博览会、中德农业周。"
+    )
+    events = {n for t, n in found if t == "Event"}
+    assert {"亚欧博览会", "商博会", "2026智慧农业博览会"} <= events
+    assert not any(n[0] in "23好" and n != "2026智慧农业博览会" for n in events)
+    assert ("Event", "第12届亚欧博览会") in _entities("成功举办第12届亚欧博览会。")

@@ -336,8 +336,9 @@ class SuffixNames:
             left = self._bracketed_place_left(
                 edges, edges.walk_left(m.start(), self.stop, self.max_len, m.end()), m.end()
             )
-            # a verb the segmenter split (用|好) is still no part of the name
-            lead = self.lead_stop.match(text, left)
+            # a verb the segmenter split (用|好) is still no part of the name, nor its last
+            # character when the verb straddles the edge (承办|好2026智慧农业博览会)
+            lead = self.lead_stop.match(text, left) or self._straddling_lead(text, left)
             left = min(lead.end(), m.start()) if lead else left
             left = self._ordinal_left(text, left, m.start())
             stem = text[left : m.start()]
@@ -356,10 +357,21 @@ class SuffixNames:
         return doc
 
     ORDINAL = re.compile(r"(?:第[0-9一二三四五六七八九十百]+|首)届")
+    EDITIONS = re.compile(r"(?:\d+|[两三四五六七八九十]+)届")  # a tally: 举办2届亚欧博览会
+
+    def _straddling_lead(self, text: str, left: int) -> re.Match[str] | None:
+        for k in (1, 2):
+            lead = self.lead_stop.match(text, max(0, left - k))
+            if lead and lead.end() > left:
+                return lead
+        return None
 
     def _ordinal_left(self, text: str, left: int, stem_end: int) -> int:
         """An edition (第十五届, 首届) starts the name unless places only stand before it
-        (新北区第五届职业技能竞赛): 协助办好|第十五届东坡文化节."""
+        (新北区第五届职业技能竞赛): 协助办好|第十五届东坡文化节. A count of editions held is
+        no part of it (成功举办2届亚欧博览会)."""
+        if text[left - 1 : left] != "第" and (count := self.EDITIONS.match(text, left, stem_end)):
+            return count.end()
         found = list(self.ORDINAL.finditer(text, left, stem_end))
         if not found or found[-1].start() == left:
             return left
@@ -670,6 +682,7 @@ def make_ner(
     ner.clause_break = re.compile(f["clause_break"])
     ner.loose_ends = tuple(f["loose_ends"])
     ner.predicate_end = re.compile(f["predicate_end"])
+    ner.lead_tally = re.compile(f["lead_tally"])
     if known_places_only:
         known = set(admin_gazetteer().by_name)
         ner.known_places = known.union(*(read_list(p) for p in place_lists))
@@ -830,6 +843,7 @@ class StatisticalNames:
         self.clause_break = re.compile("(?!)")
         self.loose_ends: tuple[str, ...] = ()
         self.predicate_end = re.compile("(?!)")
+        self.lead_tally = re.compile("(?!)")
 
     def __call__(self, doc: Doc) -> Doc:
         out = _candidates(doc)
@@ -840,7 +854,11 @@ class StatisticalNames:
         texts = (text[a:b] for a, b in sents)
         for (a, _), pdoc in zip(sents, self.model.pipe(texts, batch_size=64), strict=True):
             for e in pdoc.ents:
-                name = clean_name(e.text)
+                start = e.start_char
+                tally = self.lead_tally.match(e.text)
+                if tally and pdoc.text[start - 1 : start] != "第":
+                    start += tally.end()  # 举办3届商博会: a count of editions held
+                name = clean_name(pdoc.text[start : e.end_char])
                 if ends is not None and a + e.end_char not in ends:
                     continue
                 if e.label_ == "Place" and not self._known_place(name):
@@ -853,9 +871,7 @@ class StatisticalNames:
                     and not self.predicate_end.search(name)
                     and self._quotes_balanced(e.text)
                 ):
-                    out.append(
-                        Candidate(a + e.start_char, a + e.end_char, e.label_, name, self.name)
-                    )
+                    out.append(Candidate(a + start, a + e.end_char, e.label_, name, self.name))
         return doc
 
     def _known_place(self, name: str) -> bool:
