@@ -373,3 +373,12 @@ def test_a_count_of_editions_held_and_a_verb_split_at_the_edge_are_no_part_of_an
     assert {"亚欧博览会", "商博会", "2026智慧农业博览会"} <= events
     assert not any(n[0] in "23好" and n != "2026智慧农业博览会" for n in events)
     assert ("Event", "第12届亚欧博览会") in _entities("成功举办第12届亚欧博览会。")
+
+
+def test_a_programme_after_two_launching_verbs_starts_after_the_second():
+    found = _entities(
+        "制定实施教育强市行动计划，落实学前一年免费教育。深化实施全球营运商计划，吸引总部。"
+    )
+    programmes = {n for label, n in found if label == "Programme"}
+    assert {"教育强市行动计划", "全球营运商计划"} <= programmes
+    assert not any(n.startswith("实施") for n in programmes)

@@ -786,7 +786,7 @@ class CuedNames:
             rf"(?:{alternation(rules['heads'])}))(?=[{re.escape(rules['follow'])}]|$)"
         )
         self.pattern = re.compile(
-            rf"(?:{alternation(rules['cues'])})(?:{alternation(rules['leads'])})?{named}"
+            rf"(?:{alternation(rules['cues'])})+(?:{alternation(rules['leads'])})?{named}"
         )
         self.chained = re.compile(rf"[{re.escape(rules['chain'])}]{named}")
         self.heads = tuple(sorted(rules["heads"], key=len, reverse=True))
