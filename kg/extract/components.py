@@ -566,6 +566,7 @@ class Persons:
         "priorities": [],
         "heads": {},
         "whole_names": [],
+        "parents": [],
     },
 )
 def make_merge(
@@ -575,12 +576,16 @@ def make_merge(
     priorities: list[str],
     heads: dict[str, str],
     whole_names: list[str],
+    parents: list[str],
 ) -> Merge:
     """`heads` maps a type to a list file of the words its names must end in; `whole_names`
-    are types whose nested names are dropped at the start of a longer name of their type."""
+    are types whose nested names are dropped at the start of a longer name of their type;
+    `parents` are the proposers whose names are kept where they begin a longer name of their
+    type (a listed body: 教育部 in 教育部宁夏高等研究院)."""
     merge = Merge(name, set(read_list(generic_phrases)), priorities)
     merge.heads = {label: tuple(read_list(path)) for label, path in heads.items()}
     merge.whole_names = set(whole_names)
+    merge.parents = set(parents)
     return merge
 
 
@@ -601,6 +606,7 @@ class Merge:
         self.rank = {p: i for i, p in enumerate(priorities)}
         self.heads: dict[str, tuple[str, ...]] = {}
         self.whole_names: set[str] = set()
+        self.parents: set[str] = set()
 
     def _headed(self, c: Candidate, companies: set[str]) -> bool:
         """Whether a name ends in a head of its type, or is a project named by its company and
@@ -645,8 +651,25 @@ class Merge:
                     heads.add((c.start, c.label))
                     for i in range(c.start, c.end):
                         taken[i] = True
+        chosen += self._parent_bodies(cands, chosen)
         doc._.kg_entities = sorted(chosen, key=lambda c: (c.start, c.end, c.label))
         return doc
+
+    def _parent_bodies(self, cands: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
+        """A listed body that begins a longer name of its type (教育部 in 教育部宁夏高等研究院,
+        中科院 in 中科院金属研究所): the guide's nested case, both are names."""
+        starts = {(c.start, c.label, c.end) for c in chosen}
+        out = []
+        for c in cands:
+            key = (c.start, c.label, c.end)
+            if (
+                c.extractor in self.parents
+                and key not in starts
+                and any(s == c.start and lab == c.label and e > c.end + 1 for s, lab, e in starts)
+            ):
+                out.append(replace(c, nested_ok=True))
+                starts.add(key)
+        return out
 
 
 @Language.factory(
