@@ -388,3 +388,12 @@ def test_a_listed_body_that_begins_a_longer_organization_name_is_a_name_as_well(
     found = _entities("推动教育部宁夏高等研究院实体化运行。支持中科院金属研究所建设。")
     orgs = {n for t, n in found if t == "Organization"}
     assert {"教育部宁夏高等研究院", "教育部", "中科院金属研究所", "中科院"} <= orgs
+
+
+def test_the_items_of_a_list_closed_by_a_count_of_railways_or_highways_are_projects():
+    found = _entities(
+        "加快邵永、铜吉、长赣、宜常、永清广、黔吉等6条高铁建设，桑龙、醴娄等7条高速公路建成。"
+    )
+    projects = {n for t, n in found if t == "Project"}
+    assert {"邵永", "长赣", "宜常", "永清广", "黔吉", "桑龙", "醴娄"} <= projects
+    assert not _entities("推进高质量发展等高速增长。")  # 等 closes no list here

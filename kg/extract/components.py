@@ -567,6 +567,7 @@ class Persons:
         "heads": {},
         "whole_names": [],
         "parents": [],
+        "headless": {},
     },
 )
 def make_merge(
@@ -577,15 +578,19 @@ def make_merge(
     heads: dict[str, str],
     whole_names: list[str],
     parents: list[str],
+    headless: dict[str, list[str]],
 ) -> Merge:
     """`heads` maps a type to a list file of the words its names must end in; `whole_names`
     are types whose nested names are dropped at the start of a longer name of their type;
     `parents` are the proposers whose names are kept where they begin a longer name of their
-    type (a listed body: 教育部 in 教育部宁夏高等研究院)."""
+    type (a listed body: 教育部 in 教育部宁夏高等研究院); `headless` maps a proposer to the types
+    whose names from it need no head (the items of a list its closing noun types: 宜常、长赣等6条
+    高铁)."""
     merge = Merge(name, set(read_list(generic_phrases)), priorities)
     merge.heads = {label: tuple(read_list(path)) for label, path in heads.items()}
     merge.whole_names = set(whole_names)
     merge.parents = set(parents)
+    merge.headless = dict(headless)
     return merge
 
 
@@ -607,12 +612,13 @@ class Merge:
         self.heads: dict[str, tuple[str, ...]] = {}
         self.whole_names: set[str] = set()
         self.parents: set[str] = set()
+        self.headless: dict[str, list[str]] = {}
 
     def _headed(self, c: Candidate, companies: set[str]) -> bool:
         """Whether a name ends in a head of its type, or is a project named by its company and
         product (比亚迪新能源商用车, as the guide's 比亚迪高端电机电控), which ends anywhere."""
         heads = self.heads.get(c.label)
-        if heads is None or c.name.endswith(heads):
+        if heads is None or c.name.endswith(heads) or c.label in self.headless.get(c.extractor, ()):
             return True
         return c.label == "Project" and any(
             c.name.startswith(n) and len(c.name) - len(n) >= 2 for n in companies
