@@ -559,6 +559,20 @@ def test_a_counted_code_whose_paragraph_takes_up_each_part_in_its_own_clause_lis
     }  # two 工程 clauses do not fill a code of four
 
 
+def test_a_counted_code_closing_its_sentence_takes_the_numbered_items_after_it_as_parts():
+    got = facts(
+        "二、工作\n今年要继续办好“三件实事”。（1）做好重点群体就业，开展培训30万人次；"
+        "（2）加强医疗健康服务，新建医疗次中心58个。（3）推进地质灾害避险搬迁。\n"
+        "落实“两项制度”。一是完善考核，二是强化督查，三是严格问责。\n",
+        Programme="三件实事|两项制度",
+    )
+    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    assert parts == {
+        ("三件实事", "做好重点群体就业"), ("三件实事", "加强医疗健康服务"),
+        ("三件实事", "推进地质灾害避险搬迁"),
+    }  # fmt: skip  # three items numbered after a code of two: not its parts
+
+
 def test_a_company_named_inside_a_listed_project_does_not_break_the_list_it_covers():
     got = facts(
         "一、回顾\n推进株洲中车电驱系统制造、湘潭中联矿山机械装备、郴州锂电等“十大产业项目”建设。\n",

@@ -144,6 +144,9 @@ def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) ->
     for m, parts in _preceding_parts(doc.text, body):
         for part, a, _ in parts:
             add(_fact(doc, "has_component", m.name, part, a, m.norm_end, 0.7))
+    for m, parts in _numbered_parts(doc.text, body):
+        for part, _, b in parts:
+            add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.65))
     for m, parts in _following_parts(doc.text, body):
         for part, _, b in parts:
             add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.65))
@@ -508,6 +511,51 @@ def _following_parts(
                 parts.setdefault(name, (at, c.end()))
         if len(parts) == want:
             out.append((m, [(p, a, b) for p, (a, b) in parts.items()]))
+    return out
+
+
+_CN_ORDINALS = "一二三四五六七八九十"
+
+
+def _markers(i: int) -> re.Pattern[str]:
+    """The ways a report numbers the i-th item of a list: （1）, (1), 1., 一是, 其一."""
+    cn = _CN_ORDINALS[i - 1] if i <= 10 else str(i)
+    return re.compile(rf"[（(]{i}[）)]|(?<!\d){i}[.．、](?!\d)|{cn}是|其{cn}[，,]?")
+
+
+def _numbered_parts(
+    text: str, progs: list[Mention]
+) -> list[tuple[Mention, list[tuple[str, int, int]]]]:
+    """Parts a counted code announces at the end of its sentence and the text then numbers:
+    办好“十件民生实事”。（1）做好重点群体高质量就业，…（2）持续改善…; 一是…，二是…. The first
+    marker must open the next sentence, the markers run 1 to the code's count in order within the
+    paragraph, and none numbered one more follows; each part is its marker's first clause."""
+    r = rules()
+    out: list[tuple[Mention, list[tuple[str, int, int]]]] = []
+    for m in progs:
+        want = expected_parts(programme_code(m.name))
+        if not want or not 2 <= want <= 10:
+            continue
+        end = text.find("\n", m.norm_end)
+        end = len(text) if end < 0 else end
+        stop = re.compile(r"[。：:]").search(text, m.norm_end, end)
+        if stop is None or not re.fullmatch(r"[”\"」]?", text[m.norm_end : stop.start()]):
+            continue  # the code must close its sentence: the list follows it
+        pos, parts = stop.end(), []
+        for i in range(1, want + 1):
+            mk = _markers(i).search(text, pos, end)
+            if mk is None or (i == 1 and mk.start() != pos):
+                break
+            clause = _CLAUSE_STOP.search(text, mk.end(), end)
+            b = clause.start() if clause else end
+            parts.append((text[mk.end() : b], mk.end(), b))
+            pos = b
+        if (
+            len(parts) == want
+            and not _markers(want + 1).search(text, pos, end)
+            and all(r.part_min_len <= len(p) <= r.part_max_len for p, _, _ in parts)
+        ):
+            out.append((m, parts))
     return out
 
 
