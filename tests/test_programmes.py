@@ -573,6 +573,20 @@ def test_a_counted_code_closing_its_sentence_takes_the_numbered_items_after_it_a
     }  # fmt: skip  # three items numbered after a code of two: not its parts
 
 
+def test_a_code_of_counted_letters_takes_the_names_opening_the_next_sentences_as_parts():
+    got = facts(
+        "一、回顾\n“一圈一带两区”发展格局加快构建。沈阳都市圈跨域通办事项260项。沿海经济带协同效应"
+        "显现。辽西先导区承接项目131个。辽东绿色经济区特色产业快速发展。\n"
+        "“一核两翼”格局形成。沈阳都市圈扩容。\n",
+        Programme="一圈一带两区|一核两翼",
+    )
+    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    assert parts == {
+        ("一圈一带两区", "沈阳都市圈"), ("一圈一带两区", "沿海经济带"),
+        ("一圈一带两区", "辽西先导区"), ("一圈一带两区", "辽东绿色经济区"),
+    }  # fmt: skip  # no sentence spells 一核两翼's letters
+
+
 def test_a_company_named_inside_a_listed_project_does_not_break_the_list_it_covers():
     got = facts(
         "一、回顾\n推进株洲中车电驱系统制造、湘潭中联矿山机械装备、郴州锂电等“十大产业项目”建设。\n",

@@ -147,6 +147,9 @@ def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) ->
     for m, parts in _numbered_parts(doc.text, body):
         for part, _, b in parts:
             add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.65))
+    for m, parts in _spelled_after(doc.text, body):
+        for part, _, b in parts:
+            add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.6))
     for m, parts in _following_parts(doc.text, body):
         for part, _, b in parts:
             add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.65))
@@ -555,6 +558,43 @@ def _numbered_parts(
             and not _markers(want + 1).search(text, pos, end)
             and all(r.part_min_len <= len(p) <= r.part_max_len for p, _, _ in parts)
         ):
+            out.append((m, parts))
+    return out
+
+
+def _spelled_after(
+    text: str, progs: list[Mention]
+) -> list[tuple[Mention, list[tuple[str, int, int]]]]:
+    """Parts a code of counted letters spells, each then opening a sentence of its own after the
+    code's: “一圈一带两区”发展格局加快构建。沈阳都市圈…。沿海经济带…。辽西先导区…。辽东绿色
+    经济区…. The sentences right after the code's must use up its letters exactly (一圈 one
+    name ending in 圈, 两区 two in 区), each name ending at its letter within its first
+    `preceding_max_len` characters."""
+    r = rules()
+    out: list[tuple[Mention, list[tuple[str, int, int]]]] = []
+    for m in progs:
+        code = programme_code(m.name)
+        groups = _GROUPS.findall(code)
+        if len(groups) < 2 or "".join(n + rest for n, rest in groups) != code:
+            continue
+        if any(len(rest) != 1 for _, rest in groups):
+            continue
+        left = {rest: _NUMERALS[n] for n, rest in groups}
+        stop = _CLAUSE_END.search(text, m.norm_end)
+        pos, parts = (stop.end() if stop else len(text)), []
+        while sum(left.values()) and pos < len(text) and text[pos] != "\n":
+            at = [text.find(ch, pos + 2, pos + r.preceding_max_len + 1) for ch in left]
+            hits = [(a, ch) for a, ch in zip(at, left, strict=True) if a >= 0 and left[ch]]
+            if not hits:
+                break
+            a, ch = min(hits)
+            if _CLAUSE_STOP.search(text, pos, a):
+                break
+            parts.append((text[pos : a + 1], pos, a + 1))
+            left[ch] -= 1
+            nxt = _CLAUSE_END.search(text, a)
+            pos = nxt.end() if nxt else len(text)
+        if parts and not sum(left.values()):
             out.append((m, parts))
     return out
 
