@@ -122,6 +122,8 @@ def main() -> None:
             [o.partition(":")[0] for o in order],
             merge_cfg.get("heads", {}),
             merge_cfg.get("whole_names", []),
+            merge_cfg.get("parents", []),
+            merge_cfg.get("headless", {}),
         )
         pred = {}
         for name, (sdoc, cands, extra) in runs.items():
