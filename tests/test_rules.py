@@ -397,3 +397,12 @@ def test_the_items_of_a_list_closed_by_a_count_of_railways_or_highways_are_proje
     projects = {n for t, n in found if t == "Project"}
     assert {"邵永", "长赣", "宜常", "永清广", "黔吉", "桑龙", "醴娄"} <= projects
     assert not _entities("推进高质量发展等高速增长。")  # 等 closes no list here
+
+
+def test_a_quoted_date_or_road_number_is_no_programme_code():
+    found = _entities(
+        "海河“23·7”流域性特大洪水，“5.30”火灾事故，建设“00”号低碳旅游公路，实施“1115”工程。"
+    )
+    programmes = {n for t, n in found if t == "Programme"}
+    assert "1115" in programmes
+    assert not {"23·7", "5.30", "00"} & programmes

@@ -212,6 +212,8 @@ class QuotedProgrammes:
         self.honour_cues = rules["honour_cues_before"]
         self.honour_after = rules["honour_heads_after"]
         self.reject = set(rules["reject_chars"])
+        self.date_code = re.compile(rules["date_code"])
+        self.number_heads = tuple(rules["number_heads"])
         pats = [
             re.escape(o)
             + r"([^"
@@ -244,6 +246,8 @@ class QuotedProgrammes:
                 or after[0] in "，。、；"
             ):
                 continue
+            if self.date_code.match(inner) or after.startswith(self.number_heads):
+                continue  # “5.30”火灾事故, “00”号公路: a date or a number, not a code
             head = next((h for h in self.heads if after.startswith(h)), None)
             cue = any(before.endswith(c) for c in self.cues)
             code = any(ch.isdigit() for ch in inner)
