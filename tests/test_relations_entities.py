@@ -248,6 +248,18 @@ def test_honours_given_one_each_pair_recipients_and_titles_or_give_none():
     }
 
 
+def test_titles_paired_one_each_take_the_head_the_last_one_writes_for_them():
+    doc = doc_of(
+        REVIEW + "长治、临汾分别入选国家公立医院改革与高质量发展、中医药传承创新发展示范城市。\n"
+    )
+    ms = mentions(doc, ("Place", "长治"), ("Place", "临汾"))
+    got = {(f.subject, f.object) for f in extract_honours(doc, ms)}
+    assert got == {
+        ("长治", "国家公立医院改革与高质量发展示范城市"),
+        ("临汾", "中医药传承创新发展示范城市"),
+    }
+
+
 def test_listings_pair_enterprises_and_boards_and_skip_plans():
     doc = doc_of(
         REVIEW + "聚和材料、特瑞斯分别在科创板和北交所挂牌上市，坛墨质检登陆新三板，"

@@ -143,6 +143,17 @@ def _title(written: str, cue: str, r: HonourRules) -> str | None:
     return title
 
 
+def _shared_tail(titles: list[str], r: HonourRules) -> list[str]:
+    """Titles listed before one head they share (入选国家公立医院改革与高质量发展、中医药传承
+    创新发展示范城市): an item ending in no title head takes the last item's tail, from its last
+    level word on (示范城市)."""
+    marks = list(r.marker_re.finditer(titles[-1]))
+    tail = titles[-1][marks[-1].start() :] if marks else ""
+    if not (2 < len(tail) <= 6 and tail.endswith(r.title_heads)):
+        return titles
+    return [t if t.endswith(r.title_heads) else t + tail for t in titles[:-1]] + titles[-1:]
+
+
 def clean_title(title: str, r: HonourRules) -> str:
     """A title as the gold writes it: no rank before it (全市首家; 首批 before a quoted title,
     not in 首批国家级零碳园区, where it is part of the list's name), no quotation marks, no
@@ -182,7 +193,7 @@ def extract_honours(doc: NormalizedDocument, mentions: list[Mention]) -> list[Fa
             if len(written_titles) != len(who) or cue.group(0) in r.weak:
                 continue  # who got which is not this rule's to say
             # 长治、临汾分别入选A、B: the list's level word (全国第一批) covers every item
-            paired = [clean_title(w, r) for w in written_titles]
+            paired = _shared_tail([clean_title(w, r) for w in written_titles], r)
             pairs = [(m, t) for m, t in zip(who, paired, strict=True) if marked and len(t) >= 4]
         else:
             pairs = [(m, t) for t in titles for m in who]
