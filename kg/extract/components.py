@@ -668,17 +668,20 @@ class Merge:
     def _parent_bodies(self, cands: list[Candidate], chosen: list[Candidate]) -> list[Candidate]:
         """A listed body that begins a longer name of its type (教育部 in 教育部宁夏高等研究院,
         中科院 in 中科院金属研究所): the guide's nested case, both are names."""
-        starts = {(c.start, c.label, c.end) for c in chosen}
+        longest: dict[tuple[int, str], int] = {}  # the furthest end of a chosen name per start
+        for c in chosen:
+            longest[c.start, c.label] = max(c.end, longest.get((c.start, c.label), c.end))
+        taken = {(c.start, c.label, c.end) for c in chosen}
         out = []
         for c in cands:
             key = (c.start, c.label, c.end)
             if (
                 c.extractor in self.parents
-                and key not in starts
-                and any(s == c.start and lab == c.label and e > c.end + 1 for s, lab, e in starts)
+                and key not in taken
+                and longest.get((c.start, c.label), c.end) > c.end + 1
             ):
                 out.append(replace(c, nested_ok=True))
-                starts.add(key)
+                taken.add(key)
         return out
 
 
@@ -971,7 +974,7 @@ class NestedNames:
         for k in range(len(name) - 1, self.works_min_len - 1, -1):
             stem = name[:k]
             if stem.endswith(self.works_heads) and self.works_tail.fullmatch(name, k):
-                return stem if len(stem) >= self.works_min_len else None
+                return stem
         return None
 
     def __call__(self, doc: Doc) -> Doc:

@@ -144,15 +144,15 @@ def extract_programme_facts(doc: NormalizedDocument, mentions: list[Mention]) ->
     for m, parts in _preceding_parts(doc.text, body):
         for part, a, _ in parts:
             add(_fact(doc, "has_component", m.name, part, a, m.norm_end, 0.7))
-    for m, parts in _numbered_parts(doc.text, body):
-        for part, _, b in parts:
-            add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.65))
-    for m, parts in _spelled_after(doc.text, body):
-        for part, _, b in parts:
-            add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.6))
-    for m, parts in _following_parts(doc.text, body):
-        for part, _, b in parts:
-            add(_fact(doc, "has_component", m.name, part, m.norm_start, b, 0.65))
+    # parts written after the code: quoted from the code to the part
+    for after, confidence in (
+        (_numbered_parts, 0.65),
+        (_spelled_after, 0.6),
+        (_following_parts, 0.65),
+    ):
+        for m, parts in after(doc.text, body):
+            for part, _, b in parts:
+                add(_fact(doc, "has_component", m.name, part, m.norm_start, b, confidence))
     for fact in _plan_periods(doc, progs, defs):
         add(fact)
     for fact in _covers(doc, progs, mentions):
@@ -498,9 +498,8 @@ def _following_parts(
         if not hm:
             continue
         want, head = _NUMERALS[hm.group(1)], hm.group(2)
-        end = text.find("\n", m.norm_end)
         parts: dict[str, tuple[int, int]] = {}
-        for c in _PART_CLAUSE.finditer(text, m.norm_end, end if end >= 0 else len(text)):
+        for c in _PART_CLAUSE.finditer(text, m.norm_end, _paragraph_end(text, m.norm_end)):
             part, at = c.group(0).strip(), c.start()
             lead = r.preceding_lead.match(part)
             if lead:
@@ -518,8 +517,16 @@ def _following_parts(
 
 
 _CN_ORDINALS = "一二三四五六七八九十"
+_SENTENCE_OR_COLON = re.compile(r"[。：:]")
 
 
+def _paragraph_end(text: str, at: int) -> int:
+    """Where the paragraph holding offset `at` ends (its line break, or the text's end)."""
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+@lru_cache(maxsize=16)
 def _markers(i: int) -> re.Pattern[str]:
     """The ways a report numbers the i-th item of a list: （1）, (1), 1., 一是, 其一."""
     cn = _CN_ORDINALS[i - 1] if i <= 10 else str(i)
@@ -539,9 +546,8 @@ def _numbered_parts(
         want = expected_parts(programme_code(m.name))
         if not want or not 2 <= want <= 10:
             continue
-        end = text.find("\n", m.norm_end)
-        end = len(text) if end < 0 else end
-        stop = re.compile(r"[。：:]").search(text, m.norm_end, end)
+        end = _paragraph_end(text, m.norm_end)
+        stop = _SENTENCE_OR_COLON.search(text, m.norm_end, end)
         if stop is None or not re.fullmatch(r"[”\"」]?", text[m.norm_end : stop.start()]):
             continue  # the code must close its sentence: the list follows it
         pos, parts = stop.end(), []
