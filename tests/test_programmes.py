@@ -57,6 +57,11 @@ def facts(text: str, **names: str) -> set[tuple[str, str, str]]:
     return {(f.relation, f.subject, f.object) for f in extract_programme_facts(doc, mentions)}
 
 
+def pairs(got: set[tuple[str, str, str]], relation: str) -> set[tuple[str, str]]:
+    """The (subject, object) pairs of one relation among `facts`."""
+    return {(s, o) for r, s, o in got if r == relation}
+
+
 def test_code_numerals_say_how_many_parts():
     assert expected_parts("两特三新一智能") == 6
     assert expected_parts("四项指标") == 4
@@ -460,10 +465,10 @@ def test_instances_listed_before_a_programme_are_covered_and_spelled_parts_are_c
         Project="甲电机|乙基地",
         Enterprise="丙电子|丁灵泰",
     )
-    covered = {(s, o) for r, s, o in got if r == "covers"}
+    covered = pairs(got, "covers")
     assert covered == {("1231", "甲电机"), ("1231", "乙基地"), ("五星上云", "丙电子"),
                        ("五星上云", "丁灵泰")}  # fmt: skip
-    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    parts = pairs(got, "has_component")
     assert parts == {("三名工程", "名校长"), ("三名工程", "名教师"), ("三名工程", "名班主任")}
 
 
@@ -484,7 +489,7 @@ def test_a_list_with_the_codes_count_before_it_gives_components_after_its_lead_v
         "坚持马克思列宁主义、毛泽东思想、邓小平理论、“三个代表”重要思想、科学发展观。\n",
         Programme="三大工程|四评|三个代表",
     )
-    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    parts = pairs(got, "has_component")
     assert parts == {
         ("三大工程", "产业能级跃升"), ("三大工程", "科创能力攀登"), ("三大工程", "内需扩容增效"),
         ("四评", "项目评审"), ("四评", "机构评估"), ("四评", "人才评价"), ("四评", "成果评奖"),
@@ -497,7 +502,7 @@ def test_a_generic_head_is_dropped_only_where_one_item_writes_it_for_the_run():
         "2.“四新”：包括科技研发产业、中医药工业、文旅会展商贸产业、现代金融产业。\n",
         Programme="两特|四新",
     )
-    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    parts = pairs(got, "has_component")
     assert parts == {
         ("两特", "智慧能源"), ("两特", "新材料"),
         ("四新", "科技研发产业"), ("四新", "中医药工业"), ("四新", "文旅会展商贸产业"),
@@ -536,7 +541,7 @@ def test_an_open_list_filling_its_clause_before_a_code_of_its_count_gives_its_pa
         "人工智能“三大行动”。\n",
         Programme="四大产业|三大转型|三大行动",
     )
-    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    parts = pairs(got, "has_component")
     assert parts == {
         ("四大产业", "算力"), ("四大产业", "数据"), ("四大产业", "人工智能"),
         ("四大产业", "电子信息"),
@@ -551,7 +556,7 @@ def test_a_counted_code_whose_paragraph_takes_up_each_part_in_its_own_clause_lis
         "实施城市生命线工程提升行动。\n实施“四大工程”。推进产业工程，实施民生工程。\n",
         Programme="城市更新三大提升行动|四大工程",
     )
-    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    parts = pairs(got, "has_component")
     assert parts == {
         ("城市更新三大提升行动", "城市片区更新提升行动"),
         ("城市更新三大提升行动", "“三创”盘活存量资源提升行动"),
@@ -566,7 +571,7 @@ def test_a_counted_code_closing_its_sentence_takes_the_numbered_items_after_it_a
         "落实“两项制度”。一是完善考核，二是强化督查，三是严格问责。\n",
         Programme="三件实事|两项制度",
     )
-    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    parts = pairs(got, "has_component")
     assert parts == {
         ("三件实事", "做好重点群体就业"), ("三件实事", "加强医疗健康服务"),
         ("三件实事", "推进地质灾害避险搬迁"),
@@ -580,7 +585,7 @@ def test_a_code_of_counted_letters_takes_the_names_opening_the_next_sentences_as
         "“一核两翼”格局形成。沈阳都市圈扩容。\n",
         Programme="一圈一带两区|一核两翼",
     )
-    parts = {(s, o) for r, s, o in got if r == "has_component"}
+    parts = pairs(got, "has_component")
     assert parts == {
         ("一圈一带两区", "沈阳都市圈"), ("一圈一带两区", "沿海经济带"),
         ("一圈一带两区", "辽西先导区"), ("一圈一带两区", "辽东绿色经济区"),

@@ -9,6 +9,10 @@ def _entities(text: str) -> set[tuple[str, str]]:
     return {(c.label, c.name) for c in load_pipeline()(text)._.kg_entities}
 
 
+def _names(found: set[tuple[str, str]], label: str) -> set[str]:
+    return {n for t, n in found if t == label}
+
+
 def test_known_company_short_names_are_found_where_they_stand_as_words():
     found = _entities("推动中石化、国家电网加大在本地投资。全国能源消费总量增长。")
     assert {("Enterprise", "中石化"), ("Enterprise", "国家电网")} <= found
@@ -244,7 +248,7 @@ def test_an_unquoted_programme_is_bounded_by_the_verb_that_launches_it_and_its_h
         "深入实施新时代立德树人工程，实施好城市更新行动和固体废物综合治理行动。"
         "开展打击电诈等违法犯罪专项行动，实施提升行动，推进老旧管网改造工程建设。"
     )
-    programmes = {n for label, n in found if label == "Programme"}
+    programmes = _names(found, "Programme")
     assert {"新时代立德树人工程", "城市更新行动"} <= programmes
     assert not {"打击电诈等违法犯罪专项行动", "提升行动", "老旧管网改造工程"} & programmes
 
@@ -316,7 +320,7 @@ def test_works_named_by_the_stage_they_reached_are_projects_and_kinds_of_works_a
         "沈白高铁、G331通车，瓦石峡水库建成投用，力争晋北采煤沉陷区新能源基地投产，"
         "一批外资项目建成投产，自治区重大项目开工，期盼多年的重大项目开工建设，总部经济项目签约。"
     )
-    projects = {n for t, n in found if t == "Project"}
+    projects = _names(found, "Project")
     assert {"沈白高铁", "瓦石峡水库", "晋北采煤沉陷区新能源基地"} <= projects
     kinds = {"外资项目", "自治区重大项目", "重大项目", "期盼多年的重大项目", "总部经济项目"}
     assert not projects & kinds
@@ -324,7 +328,7 @@ def test_works_named_by_the_stage_they_reached_are_projects_and_kinds_of_works_a
 
 def test_corridors_clusters_and_free_trade_ports_after_a_place_are_zones():
     found = _entities("共建长三角G60科创走廊，打造海南自由贸易港，推进郑州航空港区产业集聚区建设。")
-    zones = {n for t, n in found if t == "Zone"}
+    zones = _names(found, "Zone")
     assert {"长三角G60科创走廊", "海南自由贸易港", "郑州航空港区产业集聚区"} <= zones
     assert not _entities("推动高端产业集聚区建设。") & {("Zone", "高端产业集聚区")}  # no place
 
@@ -334,7 +338,7 @@ def test_congresses_leagues_and_fairs_are_events_and_the_session_addressed_is_no
         "举办世界制造业大会，筹办中国侨商投资大会和城市足球联赛，现提请本次大会审议。"
         "召开江苏省第十四届人民代表大会第三次会议。"
     )
-    events = {n for t, n in found if t == "Event"}
+    events = _names(found, "Event")
     assert {"世界制造业大会", "中国侨商投资大会"} <= events
     assert not {n for n in events if "本次" in n or n.startswith(("筹办", "提请"))}
     assert "江苏省第十四届人民代表大会" not in events  # a congress is an Organization
@@ -342,7 +346,7 @@ def test_congresses_leagues_and_fairs_are_events_and_the_session_addressed_is_no
 
 def test_a_regions_government_and_an_exchange_after_a_place_are_organizations():
     found = _entities("浙江省人民政府与上海证券交易所签署协议，省人民政府办公厅印发通知。")
-    orgs = {n for t, n in found if t == "Organization"}
+    orgs = _names(found, "Organization")
     assert {"浙江省人民政府", "上海证券交易所"} <= orgs
 
 
@@ -359,7 +363,7 @@ def test_the_work_inside_a_phase_section_or_extension_is_a_project_of_its_own():
         "广州白云机场三期、深圳宝安机场第三跑道建成投用。加快建设沪渝蓉高铁上海段，"
         "推进材料一期建设。"
     )
-    projects = {n for t, n in found if t == "Project"}
+    projects = _names(found, "Project")
     assert {"广州白云机场三期", "广州白云机场", "深圳宝安机场"} <= projects
     assert "沪渝蓉高铁" in projects
     assert "材料" not in projects  # a stem ending in no kind of works is no work
@@ -369,7 +373,7 @@ def test_a_count_of_editions_held_and_a_verb_split_at_the_edge_are_no_part_of_an
     found = _entities(
         "成功举办2届亚欧博览会、3届商博会，与22个国家合作。承办好2026智慧农业博览会、中德农业周。"
     )
-    events = {n for t, n in found if t == "Event"}
+    events = _names(found, "Event")
     assert {"亚欧博览会", "商博会", "2026智慧农业博览会"} <= events
     assert not any(n[0] in "23好" and n != "2026智慧农业博览会" for n in events)
     assert ("Event", "第12届亚欧博览会") in _entities("成功举办第12届亚欧博览会。")
@@ -379,14 +383,14 @@ def test_a_programme_after_two_launching_verbs_starts_after_the_second():
     found = _entities(
         "制定实施教育强市行动计划，落实学前一年免费教育。深化实施全球营运商计划，吸引总部。"
     )
-    programmes = {n for label, n in found if label == "Programme"}
+    programmes = _names(found, "Programme")
     assert {"教育强市行动计划", "全球营运商计划"} <= programmes
     assert not any(n.startswith("实施") for n in programmes)
 
 
 def test_a_listed_body_that_begins_a_longer_organization_name_is_a_name_as_well():
     found = _entities("推动教育部宁夏高等研究院实体化运行。支持中科院金属研究所建设。")
-    orgs = {n for t, n in found if t == "Organization"}
+    orgs = _names(found, "Organization")
     assert {"教育部宁夏高等研究院", "教育部", "中科院金属研究所", "中科院"} <= orgs
 
 
@@ -394,7 +398,7 @@ def test_the_items_of_a_list_closed_by_a_count_of_railways_or_highways_are_proje
     found = _entities(
         "加快邵永、铜吉、长赣、宜常、永清广、黔吉等6条高铁建设，桑龙、醴娄等7条高速公路建成。"
     )
-    projects = {n for t, n in found if t == "Project"}
+    projects = _names(found, "Project")
     assert {"邵永", "长赣", "宜常", "永清广", "黔吉", "桑龙", "醴娄"} <= projects
     assert not _entities("推进高质量发展等高速增长。")  # 等 closes no list here
 
@@ -403,6 +407,6 @@ def test_a_quoted_date_or_road_number_is_no_programme_code():
     found = _entities(
         "海河“23·7”流域性特大洪水，“5.30”火灾事故，建设“00”号低碳旅游公路，实施“1115”工程。"
     )
-    programmes = {n for t, n in found if t == "Programme"}
+    programmes = _names(found, "Programme")
     assert "1115" in programmes
     assert not {"23·7", "5.30", "00"} & programmes
